@@ -1,0 +1,93 @@
+"""Events published by the identity service. They never carry a phone number or ID number."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import AwareDatetime, Field
+
+from contracts.base import REGISTRY, EventData
+
+Id = Field(min_length=1, max_length=64)
+PhoneHash = Field(pattern=r"^[0-9a-f]{64}$")
+StaffRole = Literal[
+    "district_admin", "community_admin", "community_staff", "grid_worker", "counter_operator"
+]
+
+
+class _IdentityEvent(EventData):
+    topic: ClassVar[str] = "identity.events"
+    aggregate_type: ClassVar[str] = "resident"
+
+
+@REGISTRY.register
+class ResidentRegistered(_IdentityEvent):
+    event_type: ClassVar[str] = "org.shanzhi.identity.resident.registered.v1"
+
+    resident_id: str = Id
+    community_id: str = Id
+    # HMAC-SHA256 of the normalised phone under the platform key: lets points match
+    # volunteer pushes without ever seeing the phone.
+    phone_hash: str = PhoneHash
+    registered_at: AwareDatetime
+
+
+@REGISTRY.register
+class ResidentVerified(_IdentityEvent):
+    event_type: ClassVar[str] = "org.shanzhi.identity.resident.verified.v1"
+
+    resident_id: str = Id
+    community_id: str = Id
+    verified_at: AwareDatetime
+
+
+@REGISTRY.register
+class ResidentMoved(_IdentityEvent):
+    event_type: ClassVar[str] = "org.shanzhi.identity.resident.moved.v1"
+
+    resident_id: str = Id
+    from_community_id: str = Id
+    to_community_id: str = Id
+    moved_at: AwareDatetime
+
+
+@REGISTRY.register
+class HouseholdMemberJoined(_IdentityEvent):
+    event_type: ClassVar[str] = "org.shanzhi.identity.household.member_joined.v1"
+    aggregate_type: ClassVar[str] = "household"
+
+    household_id: str = Id
+    resident_id: str = Id
+    community_id: str = Id
+    joined_at: AwareDatetime
+
+
+@REGISTRY.register
+class HouseholdMemberLeft(_IdentityEvent):
+    event_type: ClassVar[str] = "org.shanzhi.identity.household.member_left.v1"
+    aggregate_type: ClassVar[str] = "household"
+
+    household_id: str = Id
+    resident_id: str = Id
+    left_at: AwareDatetime
+
+
+@REGISTRY.register
+class StaffRoleGranted(_IdentityEvent):
+    event_type: ClassVar[str] = "org.shanzhi.identity.staff_role.granted.v1"
+    aggregate_type: ClassVar[str] = "person"
+
+    person_id: str = Id
+    role: StaffRole
+    unit_id: str = Id
+    unit_path: str = Field(min_length=1, max_length=512)
+
+
+@REGISTRY.register
+class StaffRoleRevoked(_IdentityEvent):
+    event_type: ClassVar[str] = "org.shanzhi.identity.staff_role.revoked.v1"
+    aggregate_type: ClassVar[str] = "person"
+
+    person_id: str = Id
+    role: StaffRole
+    unit_id: str = Id

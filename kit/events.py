@@ -1,0 +1,104 @@
+"""The CloudEvents 1.0 envelope (structured JSON mode), validated against the contracts registry."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from contracts import REGISTRY, EventData, Registry, UnknownEventType
+
+CONTENT_TYPE = "application/cloudevents+json"
+TRACEPARENT = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
+
+
+class CloudEvent(BaseModel):
+    """The envelope. `data` stays a plain dict here; `parse_event` validates it by type."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    type: str = Field(min_length=1)
+    subject: str | None = None
+    time: AwareDatetime
+    datacontenttype: Literal["application/json"] = "application/json"
+    data: dict[str, Any]
+    traceparent: str | None = Field(default=None, pattern=TRACEPARENT.pattern)
+
+
+class InvalidEvent(ValueError):
+    """Bytes that are not a valid envelope, or data that does not fit its type's contract."""
+
+
+class ParsedEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    envelope: CloudEvent
+    data: EventData
+
+
+def new_traceparent() -> str:
+    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+
+
+def new_event(
+    data: EventData,
+    *,
+    source: str,
+    subject: str,
+    traceparent: str | None = None,
+    time: datetime | None = None,
+) -> CloudEvent:
+    """Wrap event data in an envelope; the type name comes from the data's contract."""
+    return CloudEvent(
+        id=str(uuid.uuid4()),
+        source=source,
+        type=data.event_type,
+        subject=subject,
+        time=time or datetime.now(UTC),
+        data=data.model_dump(mode="json"),
+        traceparent=traceparent or new_traceparent(),
+    )
+
+
+def to_json(event: CloudEvent) -> dict[str, Any]:
+    return event.model_dump(mode="json", exclude_none=True)
+
+
+def serialize(event: CloudEvent) -> bytes:
+    return json.dumps(to_json(event), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def parse_envelope(raw: bytes) -> CloudEvent:
+    try:
+        return CloudEvent.model_validate_json(raw)
+    except ValidationError as exc:
+        raise InvalidEvent(f"not a CloudEvent: {_first_error(exc)}") from exc
+
+
+def parse_event(raw: bytes, registry: Registry = REGISTRY) -> ParsedEvent:
+    """Envelope and data both validated; raises InvalidEvent or UnknownEventType."""
+    envelope = parse_envelope(raw)
+    return ParsedEvent(envelope=envelope, data=validate_data(envelope, registry))
+
+
+def validate_data(envelope: CloudEvent, registry: Registry = REGISTRY) -> EventData:
+    try:
+        return registry.validate(envelope.type, envelope.data)
+    except UnknownEventType:
+        raise
+    except ValidationError as exc:
+        raise InvalidEvent(f"{envelope.type} data invalid: {_first_error(exc)}") from exc
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "(root)"
+    return f"{where}: {err['msg']}"

@@ -1,0 +1,88 @@
+"""Structured logging: JSON lines off a terminal, request/event ids attached, secrets masked."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None
+)
+event_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("event_id", default=None)
+
+SENSITIVE_KEYS = frozenset(
+    {"phone", "id_number", "password", "token", "secret", "access_token", "refresh_token"}
+)
+# Attributes every LogRecord has; anything else was passed through `extra=`.
+_RECORD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",
+}
+
+
+def mask_value(key: str, value: Any) -> Any:
+    """Mask a value whose key names personal data or a credential; recurse into mappings."""
+    if isinstance(value, Mapping):
+        return {k: mask_value(str(k), v) for k, v in value.items()}
+    if key.lower() not in SENSITIVE_KEYS or value is None:
+        return value
+    text = str(value)
+    if key.lower() == "phone" and len(text) >= 7:
+        return f"{text[:3]}****{text[-4:]}"
+    return "***"
+
+
+def _extras(record: logging.LogRecord) -> dict[str, Any]:
+    return {k: mask_value(k, v) for k, v in vars(record).items() if k not in _RECORD_ATTRS}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+            "request_id": request_id_var.get(),
+            "event_id": event_id_var.get(),
+            **_extras(record),
+        }
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return json.dumps({k: v for k, v in line.items() if v is not None}, default=str)
+
+
+class ConsoleFormatter(logging.Formatter):
+    """Readable single lines for a developer's terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        ids = [f"{n}={v}" for n, v in (("req", request_id_var.get()), ("evt", event_id_var.get()))]
+        fields = [f"{k}={v}" for k, v in _extras(record).items()]
+        text = " ".join(
+            [record.levelname[:4], record.name, record.getMessage(), *fields]
+            + [i for i in ids if not i.endswith("=None")]
+        )
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return text
+
+
+def configure_logging(*, level: str = "INFO", json_lines: bool | None = None) -> None:
+    """Install one handler on the root logger; uvicorn's loggers propagate into it."""
+    use_json = (not sys.stderr.isatty()) if json_lines is None else json_lines
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if use_json else ConsoleFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)

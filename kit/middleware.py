@@ -1,0 +1,61 @@
+"""Pure ASGI middleware (safe for streamed bodies): request id in and out, request metrics."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kit import metrics
+from kit.logging import request_id_var
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class RequestContextMiddleware:
+    """Takes a sane `X-Request-ID` or makes one, logs with it, echoes it, counts the request."""
+
+    def __init__(self, app: ASGIApp, *, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming_id(scope) or uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
+            self._observe(scope, status, time.perf_counter() - started)
+
+    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
+        route = scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        method = scope.get("method", "")
+        metrics.HTTP_REQUESTS.labels(self.service, method, template, str(status)).inc()
+        metrics.HTTP_LATENCY.labels(self.service, method, template).observe(seconds)
+
+
+def _incoming_id(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            text = str(value.decode("latin-1"))
+            return text if _REQUEST_ID.match(text) else None
+    return None

@@ -1,0 +1,55 @@
+"""Settings base every service extends: database, Kafka, identity JWKS, secrets policy."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "changethis"  # noqa: S105 - the known default that production must refuse
+
+Environment = Literal["development", "test", "production"]
+
+
+class KitSettings(BaseSettings):
+    """Read from the environment (and .env); empty variables count as unset."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_ignore_empty=True, extra="ignore", validate_default=True
+    )
+
+    environment: Environment = "development"
+    service_name: str = "service"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:54329/postgres"
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    jwks_url: str = "http://127.0.0.1:8001/api/identity/.well-known/jwks.json"
+    # Key for secrets derived by the platform (e.g. keyed hashes); services may add more.
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    log_json: bool | None = None  # None: JSON when stderr is not a terminal
+    log_level: str = "INFO"
+    outbox_poll_seconds: float = 5.0
+    outbox_retention_hours: int = 72
+
+    @property
+    def source(self) -> str:
+        """CloudEvents `source` of everything this service publishes."""
+        return f"/services/{self.service_name}"
+
+    def secret_fields(self) -> dict[str, SecretStr]:
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, SecretStr)}
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> KitSettings:
+        if self.environment == "development":
+            return self
+        weak = [
+            k for k, v in self.secret_fields().items() if v.get_secret_value() == DEFAULT_SECRET
+        ]
+        if weak:
+            raise ValueError(
+                f"{', '.join(weak)} still hold the default secret; set them for {self.environment}"
+            )
+        return self

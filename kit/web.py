@@ -1,0 +1,49 @@
+"""The app factory every service uses: problem+json, request ids, health, metrics, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from kit.health import Check, health_router
+from kit.middleware import RequestContextMiddleware
+from kit.problems import install_problem_handlers
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def create_web_app(
+    *,
+    service: str,
+    title: str,
+    routers: Sequence[APIRouter] = (),
+    checks: dict[str, Check] | None = None,
+    lifespan: Lifespan | None = None,
+    api_prefix: str | None = None,
+) -> FastAPI:
+    """A FastAPI app with the platform's error format, ids, health and metrics.
+
+    Docs are served under the service's API prefix so the gateway can expose them at
+    `/api/<service>/docs`.
+    """
+    prefix = api_prefix if api_prefix is not None else f"/api/{service}"
+    app = FastAPI(
+        title=title,
+        lifespan=lifespan or _no_lifespan,
+        docs_url=f"{prefix}/docs",
+        openapi_url=f"{prefix}/openapi.json",
+        redoc_url=None,
+    )
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service=service)
+    app.include_router(health_router(checks or {}))
+    for router in routers:
+        app.include_router(router, prefix=prefix)
+    return app
+
+
+@asynccontextmanager
+async def _no_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield

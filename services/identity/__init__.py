@@ -1,0 +1,1 @@
+"""The identity service: org tree, residents, households, staff roles, login and tokens."""

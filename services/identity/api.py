@@ -1,0 +1,5 @@
+"""HTTP routes of the identity service, mounted under /api/identity."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["identity"])

@@ -1,0 +1,5 @@
+"""HTTP routes of the mall service, mounted under /api/mall."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["mall"])

@@ -1,0 +1,1 @@
+"""The notices service: affairs disclosure notices, community activities, each person's inbox."""

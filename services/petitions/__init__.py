@@ -1,0 +1,1 @@
+"""The petitions service: villagers speak, from submission to rating, deadlines, Open311."""

@@ -1,0 +1,5 @@
+"""HTTP routes of the petitions service, mounted under /api/petitions."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["petitions"])
