@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -45,14 +46,16 @@ E = TypeVar("E", bound=type[EventData])
 class Registry:
     """Type name → data model. Producers and consumers validate against the same models."""
 
-    def __init__(self) -> None:
+    def __init__(self, topics: Collection[str] | None = TOPICS) -> None:
+        """`topics=None` accepts any topic (for test registries on throwaway topics)."""
         self._models: dict[str, type[EventData]] = {}
+        self._topics = topics
 
     def register(self, model: E) -> E:
         name = model.event_type
         if not EVENT_TYPE_PATTERN.match(name):
             raise ValueError(f"event type {name!r} is not org.shanzhi.<service>.<event>.v<N>")
-        if model.topic not in TOPICS:
+        if self._topics is not None and model.topic not in self._topics:
             raise ValueError(f"event type {name!r} names unknown topic {model.topic!r}")
         if name in self._models and self._models[name] is not model:
             raise ValueError(f"event type {name!r} registered twice")

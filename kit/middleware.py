@@ -17,9 +17,10 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 class RequestContextMiddleware:
     """Takes a sane `X-Request-ID` or makes one, logs with it, echoes it, counts the request."""
 
-    def __init__(self, app: ASGIApp, *, service: str) -> None:
+    def __init__(self, app: ASGIApp, *, service: str, api_prefix: str = "") -> None:
         self.app = app
         self.service = service
+        self.api_prefix = api_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,11 +47,23 @@ class RequestContextMiddleware:
             self._observe(scope, status, time.perf_counter() - started)
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
-        route = scope.get("route")
-        template = getattr(route, "path", "unmatched")
+        template = self._route_template(scope)
         method = scope.get("method", "")
         metrics.HTTP_REQUESTS.labels(self.service, method, template, str(status)).inc()
         metrics.HTTP_LATENCY.labels(self.service, method, template).observe(seconds)
+
+    def _route_template(self, scope: Scope) -> str:
+        """The matched route's template (bounded label values), with the router's prefix."""
+        route = scope.get("route")
+        path = getattr(route, "path", None)
+        if path is None:
+            return "unmatched"
+        # FastAPI reports included routes without the prefix they were included under.
+        if scope.get("path", "").startswith(self.api_prefix) and not path.startswith(
+            self.api_prefix
+        ):
+            return f"{self.api_prefix}{path}"
+        return str(path)
 
 
 def _incoming_id(scope: Scope) -> str | None:

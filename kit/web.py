@@ -37,7 +37,7 @@ def create_web_app(
         redoc_url=None,
     )
     install_problem_handlers(app)
-    app.add_middleware(RequestContextMiddleware, service=service)
+    app.add_middleware(RequestContextMiddleware, service=service, api_prefix=prefix)
     app.include_router(health_router(checks or {}))
     for router in routers:
         app.include_router(router, prefix=prefix)
