@@ -127,14 +127,17 @@ class OutboxRelay:
             r for r, res in zip(rows, results, strict=True) if not isinstance(res, BaseException)
         ]
         failed = [r for r, res in zip(rows, results, strict=True) if isinstance(res, BaseException)]
-        await conn.execute(MARK_SENT_SQL, [r["id"] for r in acked])
-        self._observe(acked)
+        await self._mark_sent(conn, acked)
         if failed:
             error = next(res for res in results if isinstance(res, BaseException))
             await conn.execute(MARK_FAILED_SQL, [r["id"] for r in failed], repr(error)[:500])
             metrics.OUTBOX_FAILURES.labels(self.service).inc(len(failed))
             raise error
         return len(acked)
+
+    async def _mark_sent(self, conn: asyncpg.Connection, acked: list[asyncpg.Record]) -> None:
+        await conn.execute(MARK_SENT_SQL, [r["id"] for r in acked])
+        self._observe(acked)
 
     def _observe(self, acked: list[asyncpg.Record]) -> None:
         now = datetime.now(UTC)
