@@ -159,13 +159,19 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def produce(servers: str, topic: str, values: list[bytes], *, key: bytes = b"k") -> None:
+async def produce(
+    servers: str, topic: str, values: list[bytes], *, keys: list[bytes] | None = None
+) -> None:
+    """Publish raw values (one key for all unless `keys` are given) and wait for the acks."""
     from kit.kafka import make_producer
 
     producer = make_producer(servers)
     await producer.start()
     try:
-        pending = [await producer.send(topic, value=v, key=key) for v in values]
+        keys = keys or [b"k"] * len(values)
+        pending = [
+            await producer.send(topic, value=v, key=k) for v, k in zip(values, keys, strict=True)
+        ]
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
@@ -180,7 +186,7 @@ async def committed_total(servers: str, group: str, topic: str) -> int:
     try:
         parts = consumer.partitions_for_topic(topic) or set()
         if not parts:
-            await consumer._client.force_metadata_update()  # noqa: SLF001
+            await consumer._client.force_metadata_update()
             parts = consumer.partitions_for_topic(topic) or set()
         total = 0
         for p in parts:

@@ -12,6 +12,7 @@ from cloudevents.core.bindings import kafka as ce_kafka
 
 from contracts import Registry
 from kit.db import unit_of_work
+from kit.events import CloudEvent
 from kit.outbox import add_event
 from kit.relay import OutboxRelay
 from tests.integration import support
@@ -32,7 +33,9 @@ def make_relay(db: Db, kafka: str, **options: object) -> OutboxRelay:
     return OutboxRelay(dsn=db.dsn, bootstrap_servers=kafka, service="test", **options)  # type: ignore[arg-type]
 
 
-async def stage(db: Db, registry: Registry, events: list, *, commit: bool = True) -> None:
+async def stage(
+    db: Db, registry: Registry, events: list[CloudEvent], *, commit: bool = True
+) -> None:
     async with unit_of_work(db.factory) as session:
         for event in events:
             await add_event(session, event, registry)
@@ -93,7 +96,7 @@ async def test_published_envelope_parses_with_the_official_cloudevents_sdk(
     assert parsed.get_type() == "org.shanzhi.test.counted.v1"
     assert parsed.get_subject() == event.subject
     assert parsed.get_data() == {"n": 42, "amount": 1, "key": "k42"}
-    assert record.key == event.subject.encode()
+    assert record.key == str(event.subject).encode()
 
 
 async def test_notify_wakes_the_relay_without_waiting_for_the_poll(db: Db, kafka: str, topic: str):
