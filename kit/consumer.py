@@ -2,9 +2,11 @@
 
 Each partition's batch is one database transaction. Every event gets an inbox row
 (consumer, source, id) inside that transaction, so a redelivered event is a no-op; offsets
-are committed only after the transaction. Each handler runs in a savepoint so one poison
-event is parked in `<topic>.dlq` without undoing its neighbours. Transient failures
-(database or broker away) roll the batch back and retry it with backoff, forever.
+are committed only after the transaction. A batch first runs on a fast path (one bulk inbox
+claim, no savepoints); if anything in it fails, it is replayed with each handler in a
+savepoint, so one poison event is parked in `<topic>.dlq` without undoing its neighbours.
+Transient failures (database or broker away) roll the batch back and retry it with backoff,
+forever.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import REGISTRY, Registry
 from kit import metrics
-from kit.consumer_steps import EventOutcome, Handler, apply_one, dead_letter_header
+from kit.consumer_batch import NeedsCarefulPath, apply_batch_fast
+from kit.consumer_steps import Handler, apply_one, dead_letter_header
 from kit.kafka import make_consumer, make_producer
 from kit.rebalance import CommitOnRevoke
 from kit.transient import is_transient
@@ -112,10 +115,13 @@ class ConsumerRunner:
         await self.commit_pending()
 
     async def _apply_batch(self, records: list[ConsumerRecord]) -> None:
-        outcomes: list[EventOutcome] = []
-        async with self.session_factory() as session, session.begin():
-            for record in records:
-                outcomes.append(await apply_one(self, session, record))
+        try:
+            async with self.session_factory() as session, session.begin():
+                outcomes = await apply_batch_fast(self, session, records)
+        except NeedsCarefulPath as exc:
+            log.info("replaying batch event by event", extra={"reason": str(exc)[:200]})
+            async with self.session_factory() as session, session.begin():
+                outcomes = [await apply_one(self, session, record) for record in records]
         for outcome in outcomes:
             metrics.CONSUMED.labels(self.name, outcome.value).inc()
 

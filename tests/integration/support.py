@@ -6,7 +6,9 @@ import asyncio
 import os
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -16,10 +18,10 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from pydantic import Field
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from contracts import EventData, Registry
-from kit.db import asyncpg_dsn
+from kit.db import asyncpg_dsn, make_engine, make_session_factory
 from kit.events import CloudEvent, ParsedEvent, new_event
 
 
@@ -68,6 +70,44 @@ async def create_topics(servers: str, names: list[str], partitions: int = 6) -> 
         pass
     finally:
         await admin.close()
+
+
+@dataclass
+class Db:
+    name: str
+    url: str
+    dsn: str
+    engine: AsyncEngine
+    factory: async_sessionmaker[AsyncSession]
+
+    async def fetchval(self, sql: str, *args: object) -> object:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            return await conn.fetchval(sql, *args)
+        finally:
+            await conn.close()
+
+
+@asynccontextmanager
+async def scratch_database() -> AsyncIterator[Db]:
+    """A fresh database migrated like a service's (outbox, inbox) plus an `applied` table."""
+    from kit.migrate import upgrade_head
+
+    name = unique("t")
+    url = await create_database(name)
+    try:
+        await asyncio.to_thread(upgrade_head, "identity", url)
+        dsn = asyncpg_dsn(url)
+        conn = await asyncpg.connect(dsn)
+        await conn.execute(APPLIED_DDL)
+        await conn.close()
+        engine = make_engine(url, pool_size=5)
+        try:
+            yield Db(name, url, dsn, engine, make_session_factory(engine))
+        finally:
+            await engine.dispose()
+    finally:
+        await drop_database(name)
 
 
 def counted_contract(topic: str) -> tuple[Registry, type[EventData]]:
