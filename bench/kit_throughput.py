@@ -17,7 +17,6 @@ import time
 
 from aiokafka import AIOKafkaConsumer
 
-from kit.consumer import ConsumerRunner
 from kit.db import unit_of_work
 from kit.events import serialize
 from kit.outbox import add_event
@@ -46,15 +45,7 @@ async def raw_consume(kafka: str, topic: str, count: int) -> float:
 
 
 async def runner_apply(db: Db, kafka: str, topic: str, count: int) -> float:
-    registry, _ = support.counted_contract(topic)
-    runner = ConsumerRunner(
-        consumer_name=support.unique("bench"),
-        topics=[topic],
-        handlers={"org.shanzhi.test.counted.v1": support.apply_counted},
-        session_factory=db.factory,
-        bootstrap_servers=kafka,
-        registry=registry,
-    )
+    runner = support.counted_runner(db.factory, kafka, topic, group=support.unique("bench"))
     started = time.perf_counter()
     task = asyncio.create_task(runner.run())
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from contracts import EventData, Registry
+from kit.consumer import ConsumerRunner
 from kit.db import asyncpg_dsn, make_engine, make_session_factory
 from kit.events import CloudEvent, ParsedEvent, new_event
 
@@ -234,3 +235,45 @@ async def committed_total(servers: str, group: str, topic: str) -> int:
         return total
     finally:
         await consumer.stop()
+
+
+class Worker(Protocol):
+    async def run(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+W = TypeVar("W", bound=Worker)
+
+
+@asynccontextmanager
+async def running(worker: W) -> AsyncIterator[W]:
+    """Run a relay or consumer runner in the background for the block, then stop it cleanly."""
+    task = asyncio.create_task(worker.run())
+    try:
+        yield worker
+    finally:
+        await worker.stop()
+        await asyncio.wait_for(task, timeout=20)
+
+
+def counted_runner(
+    factory: async_sessionmaker[AsyncSession],
+    servers: str,
+    topic: str,
+    *,
+    group: str | None = None,
+    handler: Callable[[AsyncSession, ParsedEvent], Awaitable[None]] = apply_counted,
+    **options: Any,
+) -> ConsumerRunner:
+    """A consumer runner applying counted events of `topic` with `handler`."""
+    registry, _ = counted_contract(topic)
+    return ConsumerRunner(
+        consumer_name=group or unique("group"),
+        topics=[topic],
+        handlers={"org.shanzhi.test.counted.v1": handler},
+        session_factory=factory,
+        bootstrap_servers=servers,
+        registry=registry,
+        **options,
+    )

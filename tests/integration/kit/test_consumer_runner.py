@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
-from contracts import EventData, Registry
+from contracts import EventData
 from kit.consumer import ConsumerRunner
 from kit.db import make_engine, make_session_factory
 from kit.errors import PermanentEventError
@@ -27,27 +25,8 @@ async def apply_or_refuse(session, event: ParsedEvent) -> None:
     await support.apply_counted(session, event)
 
 
-def make_runner(factory, kafka: str, topic: str, registry: Registry, **kw: Any) -> ConsumerRunner:
-    handlers = {"org.shanzhi.test.counted.v1": apply_or_refuse}
-    return ConsumerRunner(
-        consumer_name=support.unique("group"),
-        topics=[topic],
-        handlers=handlers,
-        session_factory=factory,
-        bootstrap_servers=kafka,
-        registry=registry,
-        **kw,
-    )
-
-
-@asynccontextmanager
-async def running(runner: ConsumerRunner) -> AsyncIterator[ConsumerRunner]:
-    task = asyncio.create_task(runner.run())
-    try:
-        yield runner
-    finally:
-        await runner.stop()
-        await asyncio.wait_for(task, timeout=20)
+def make_runner(factory, kafka: str, topic: str, **kw: Any) -> ConsumerRunner:
+    return support.counted_runner(factory, kafka, topic, handler=apply_or_refuse, **kw)
 
 
 def events(model: type[EventData], ns: range | list[int]) -> list[bytes]:
@@ -55,10 +34,10 @@ def events(model: type[EventData], ns: range | list[int]) -> list[bytes]:
 
 
 async def test_same_event_delivered_twice_is_applied_once(db: Db, kafka: str, topic: str):
-    registry, model = support.counted_contract(topic)
+    _, model = support.counted_contract(topic)
     once = events(model, range(20))
     await support.produce(kafka, topic, once + once[:10] + once)
-    async with running(make_runner(db.factory, kafka, topic, registry)):
+    async with support.running(make_runner(db.factory, kafka, topic)):
         assert await support.eventually(lambda: _applied_rows(db, 20), timeout=30)
         await asyncio.sleep(1)
     assert await support.applied_stats(db.dsn) == (20, 20, support.expected_sum(20))
@@ -67,7 +46,7 @@ async def test_same_event_delivered_twice_is_applied_once(db: Db, kafka: str, to
 async def test_poison_events_are_parked_with_reason_and_later_events_still_apply(
     db: Db, kafka: str, topic: str
 ):
-    registry, model = support.counted_contract(topic)
+    _, model = support.counted_contract(topic)
     good_before, good_after = events(model, range(5)), events(model, range(20, 25))
     not_json = b"\x00 definitely not json"
     bad_data = json.loads(events(model, [99])[0])
@@ -75,7 +54,7 @@ async def test_poison_events_are_parked_with_reason_and_later_events_still_apply
     refused = events(model, [POISON_N])[0]
     stream = [*good_before, not_json, json.dumps(bad_data).encode(), refused, *good_after]
     await support.produce(kafka, topic, stream)
-    async with running(make_runner(db.factory, kafka, topic, registry)):
+    async with support.running(make_runner(db.factory, kafka, topic)):
         assert await support.eventually(lambda: _applied_rows(db, 10), timeout=30)
     dlq = await support.read_topic(kafka, f"{topic}.dlq", until=lambda r: len(r) >= 3)
     assert [r.value for r in dlq] == [not_json, json.dumps(bad_data).encode(), refused]
@@ -91,11 +70,11 @@ async def test_poison_events_are_parked_with_reason_and_later_events_still_apply
 
 
 async def test_event_types_without_a_handler_are_skipped(db: Db, kafka: str, topic: str):
-    registry, model = support.counted_contract(topic)
+    _, model = support.counted_contract(topic)
     other = json.loads(events(model, [1])[0])
     other["type"] = "org.shanzhi.test.unheard_of.v1"
     await support.produce(kafka, topic, [json.dumps(other).encode(), *events(model, [2])])
-    async with running(make_runner(db.factory, kafka, topic, registry)):
+    async with support.running(make_runner(db.factory, kafka, topic)):
         assert await support.eventually(lambda: _applied_rows(db, 1), timeout=30)
     dlq = await support.read_topic(kafka, f"{topic}.dlq", until=lambda r: False, timeout=2)
     assert dlq == []
@@ -104,14 +83,14 @@ async def test_event_types_without_a_handler_are_skipped(db: Db, kafka: str, top
 async def test_database_outage_retries_commits_nothing_then_applies_everything_once(
     db: Db, kafka: str, topic: str
 ):
-    registry, model = support.counted_contract(topic)
+    _, model = support.counted_contract(topic)
     host, port = db.url.split("@", 1)[1].split("/", 1)[0].split(":")
     async with TcpProxy(host, int(port)) as proxy:
         url = db.url.replace(f"{host}:{port}", f"127.0.0.1:{proxy.port}")
         engine = make_engine(url, pool_size=2)
-        runner = make_runner(make_session_factory(engine), kafka, topic, registry, max_backoff=0.5)
+        runner = make_runner(make_session_factory(engine), kafka, topic, max_backoff=0.5)
         try:
-            async with running(runner):
+            async with support.running(runner):
                 await support.produce(kafka, topic, events(model, range(10)))
                 assert await support.eventually(lambda: _applied_rows(db, 10), timeout=30)
                 await proxy.cut()  # database unreachable from here on

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from deploy.kafka import KafkaBroker
-from kit.consumer import ConsumerRunner
 from kit.events import serialize
 from tests.integration import support
 from tests.integration.conftest import Db
@@ -136,21 +135,10 @@ async def test_relay_killed_between_send_and_mark_publishes_again_and_consumers_
         twice = await support.read_topic(kafka, topic, until=lambda r: len(r) >= 2)
     assert [json.loads(r.value)["id"] for r in twice] == [event.id, event.id]
     assert await db.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0
-    runner = ConsumerRunner(
-        consumer_name=support.unique("dedupe"),
-        topics=[topic],
-        handlers={"org.shanzhi.test.counted.v1": support.apply_counted},
-        session_factory=db.factory,
-        bootstrap_servers=kafka,
-        registry=registry,
-    )
-    task = asyncio.create_task(runner.run())
-    try:
+    runner = support.counted_runner(db.factory, kafka, topic, group=support.unique("dedupe"))
+    async with support.running(runner):
         assert await support.eventually(lambda: _one_row(db), timeout=30)
         await asyncio.sleep(1.5)
-    finally:
-        await runner.stop()
-        await asyncio.wait_for(task, timeout=20)
     assert await support.applied_stats(db.dsn) == (1, 1, 6)
 
 

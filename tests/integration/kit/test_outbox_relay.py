@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from cloudevents.core.bindings import kafka as ce_kafka
 
@@ -18,15 +16,7 @@ from kit.relay import OutboxRelay
 from tests.integration import support
 from tests.integration.conftest import Db
 
-
-@asynccontextmanager
-async def running(relay: OutboxRelay) -> AsyncIterator[OutboxRelay]:
-    task = asyncio.create_task(relay.run())
-    try:
-        yield relay
-    finally:
-        await relay.stop()
-        await asyncio.wait_for(task, timeout=15)
+running = support.running
 
 
 def make_relay(db: Db, kafka: str, **options: object) -> OutboxRelay:

@@ -9,24 +9,15 @@ import asyncio
 import signal
 import sys
 
-from kit.consumer import ConsumerRunner
 from kit.db import make_engine, make_session_factory
 from kit.logging import configure_logging
 from tests.integration import support
 
 
 async def main(url: str, servers: str, topic: str, group: str) -> None:
-    registry, _ = support.counted_contract(topic)
     engine = make_engine(url, pool_size=2)
-    runner = ConsumerRunner(
-        consumer_name=group,
-        topics=[topic],
-        handlers={"org.shanzhi.test.counted.v1": support.apply_counted},
-        session_factory=make_session_factory(engine),
-        bootstrap_servers=servers,
-        registry=registry,
-        max_backoff=1.0,
-    )
+    factory = make_session_factory(engine)
+    runner = support.counted_runner(factory, servers, topic, group=group, max_backoff=1.0)
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(runner.stop()))
     try:

@@ -1,0 +1,1 @@
+"""End-to-end tests: the platform as launched, over HTTP and the broker."""
