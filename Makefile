@@ -1,0 +1,51 @@
+# ShanZhi developer commands. Needs only python3 (3.11+), Java 17+, Maven and GNU make.
+#   make up      run the whole platform locally (PostgreSQL, Kafka, services, gateway)
+#   make test    lint, type-check, import contracts, then pytest against real PostgreSQL + Kafka
+#   make lint    the static checks alone
+#   make clean   delete local data (.data); stop the stack first
+
+SHELL := /bin/bash
+
+# uv from PATH, or else a private copy bootstrapped with pip, so a fresh
+# machine needs nothing beyond python3.
+UV_BOOTSTRAP := .cache/uv-venv/bin/uv
+UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOTSTRAP))
+# --frozen: run exactly what uv.lock pins; never rewrite the lock here.
+RUN := $(UV) run --frozen
+
+.PHONY: install up infra test lint clean
+
+$(UV_BOOTSTRAP):
+	python3 -m venv .cache/uv-venv
+	.cache/uv-venv/bin/pip install --quiet --disable-pip-version-check uv
+
+install: | $(UV)
+	$(UV) sync --frozen
+
+up: install
+	$(RUN) python -m deploy up
+
+infra: install
+	$(RUN) python -m deploy infra
+
+lint: install
+	@status=0; \
+	$(RUN) ruff check . || status=1; \
+	$(RUN) mypy . || status=1; \
+	$(RUN) lint-imports || status=1; \
+	exit $$status
+
+# Every check runs even when an earlier one fails, so one run reports all
+# problems; the target fails if any did. `python -m pytest` (not `pytest`)
+# puts the repo root on sys.path, so tests can import kit, services, deploy.
+test: install
+	@status=0; \
+	$(RUN) ruff check . || status=1; \
+	$(RUN) mypy . || status=1; \
+	$(RUN) lint-imports || status=1; \
+	$(RUN) python -m deploy run --profile test -- \
+		$(RUN) python -m pytest -q -p no:cacheprovider || status=1; \
+	exit $$status
+
+clean:
+	rm -rf .data

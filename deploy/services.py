@@ -1,0 +1,134 @@
+"""How the launcher runs the platform's own processes: migrations, services, gateway, seed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy.engine import make_url
+
+from deploy.settings import REPO_ROOT, SERVICES, DeploySettings
+from deploy.supervisor import Child, ChildSpec
+
+READY_TIMEOUT = 180.0
+GATEWAY = "gateway"
+# Only identity creates the first administrator; no other process needs the password.
+_ADMIN_VARIABLES = ("FIRST_ADMIN_PHONE", "FIRST_ADMIN_PASSWORD")
+
+
+class ChildExited(RuntimeError):
+    """A process the stack needs exited."""
+
+
+def database_name(service: str) -> str:
+    return f"shanzhi_{service}"
+
+
+def database_url(server_url: str, database: str) -> str:
+    """The server's URL pointing at another database, always with the asyncpg driver."""
+    url = make_url(server_url).set(drivername="postgresql+asyncpg", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+def _base_env(settings: DeploySettings, bootstrap: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _ADMIN_VARIABLES}
+    env.update(
+        KAFKA_BOOTSTRAP_SERVERS=bootstrap,
+        ENVIRONMENT="development",
+        SERVICE_URLS=json.dumps(settings.service_urls()),
+        # Without this Python buffers a piped stdout and log lines arrive late.
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def service_env(
+    settings: DeploySettings, name: str, server_url: str, bootstrap: str
+) -> dict[str, str]:
+    env = _base_env(settings, bootstrap)
+    env.update(SERVICE_NAME=name, DATABASE_URL=database_url(server_url, database_name(name)))
+    if name == "identity" and settings.first_admin_phone and settings.first_admin_password:
+        env.update(
+            FIRST_ADMIN_PHONE=settings.first_admin_phone,
+            FIRST_ADMIN_PASSWORD=settings.first_admin_password,
+        )
+    return env
+
+
+def gateway_env(settings: DeploySettings, bootstrap: str) -> dict[str, str]:
+    env = _base_env(settings, bootstrap)
+    env["SERVICE_NAME"] = GATEWAY
+    # The gateway owns no database; an inherited server URL would only mislead.
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def migrate_spec(settings: DeploySettings, name: str, server_url: str, bootstrap: str) -> ChildSpec:
+    return ChildSpec(
+        name=name,
+        argv=[sys.executable, "-m", "kit.migrate", name],
+        env=service_env(settings, name, server_url, bootstrap),
+        cwd=REPO_ROOT,
+        stop_timeout=10.0,
+    )
+
+
+def app_spec(settings: DeploySettings, name: str, server_url: str, bootstrap: str) -> ChildSpec:
+    """uvicorn serving a service (or, for name "gateway", the gateway)."""
+    module = "gateway.app" if name == GATEWAY else f"services.{name}.app"
+    env = (
+        gateway_env(settings, bootstrap)
+        if name == GATEWAY
+        else service_env(settings, name, server_url, bootstrap)
+    )
+    argv = [sys.executable, "-m", "uvicorn", f"{module}:create_app", "--factory"]
+    argv += ["--host", "127.0.0.1", "--port", str(settings.service_port(name))]
+    return ChildSpec(
+        name=name,
+        argv=argv,
+        env=env,
+        cwd=REPO_ROOT,
+        stop_signal=signal.SIGTERM,
+        death_signal=signal.SIGKILL,
+        stop_timeout=10.0,
+    )
+
+
+def seed_spec(settings: DeploySettings, marker: Path) -> ChildSpec:
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env["GATEWAY_URL"] = f"http://127.0.0.1:{settings.gateway_port}"
+    return ChildSpec(
+        name="seed",
+        argv=[sys.executable, "-m", "deploy.seed", "--marker", str(marker)],
+        env=env,
+        cwd=REPO_ROOT,
+        stop_timeout=5.0,
+    )
+
+
+async def wait_ready(name: str, url: str, child: Child) -> float:
+    """Poll `url` until it answers 200; returns the seconds it took. Raises if the child exits."""
+    started = time.monotonic()
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        while True:
+            if child.returncode is not None:
+                raise ChildExited(f"{name} exited with {child.returncode} before it was ready")
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return time.monotonic() - started
+            except httpx.TransportError:
+                pass
+            if time.monotonic() - started > READY_TIMEOUT:
+                raise TimeoutError(f"{name} not ready at {url} after {READY_TIMEOUT:.0f} s")
+            await asyncio.sleep(0.5)
+
+
+def app_names() -> list[str]:
+    """Services first, so the gateway finds them when it starts."""
+    return [*SERVICES, GATEWAY]
