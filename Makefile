@@ -2,6 +2,7 @@
 #   make up      run the whole platform locally (PostgreSQL, Kafka, services, gateway)
 #   make test    lint, type-check, import contracts, then pytest against real PostgreSQL + Kafka
 #   make lint    the static checks alone
+#   make bench   benchmarks on the test stack; they print figures and never fail on time
 #   make clean   delete local data (.data); stop the stack first
 
 SHELL := /bin/bash
@@ -13,7 +14,7 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOTSTRAP))
 # --frozen: run exactly what uv.lock pins; never rewrite the lock here.
 RUN := $(UV) run --frozen
 
-.PHONY: install up infra test lint clean
+.PHONY: install up infra test lint bench clean
 
 $(UV_BOOTSTRAP):
 	python3 -m venv .cache/uv-venv
@@ -31,6 +32,7 @@ infra: install
 lint: install
 	@status=0; \
 	$(RUN) ruff check . || status=1; \
+	$(RUN) ruff format --check . || status=1; \
 	$(RUN) mypy . || status=1; \
 	$(RUN) lint-imports || status=1; \
 	exit $$status
@@ -41,11 +43,16 @@ lint: install
 test: install
 	@status=0; \
 	$(RUN) ruff check . || status=1; \
+	$(RUN) ruff format --check . || status=1; \
 	$(RUN) mypy . || status=1; \
 	$(RUN) lint-imports || status=1; \
 	$(RUN) python -m deploy run --profile test -- \
 		$(RUN) python -m pytest -q -p no:cacheprovider || status=1; \
 	exit $$status
+
+bench: install
+	$(RUN) python -m deploy run --profile test -- \
+		$(RUN) python -m bench.kit_throughput --events 20000 --latency-samples 500
 
 clean:
 	rm -rf .data
