@@ -10,6 +10,10 @@ from contracts.base import REGISTRY, EventData
 
 Id = Field(min_length=1, max_length=64)
 PhoneHash = Field(pattern=r"^[0-9a-f]{64}$")
+# Materialised path of org unit ids ("/district/town/community"): lets other services check
+# a staff grant's scope ("this unit or below") without asking identity.
+UnitPath = Field(min_length=2, max_length=512, pattern=r"^(/[0-9a-f-]+)+$")
+Name = Field(min_length=1, max_length=32)
 StaffRole = Literal[
     "district_admin", "community_admin", "community_staff", "grid_worker", "counter_operator"
 ]
@@ -26,6 +30,8 @@ class ResidentRegistered(_IdentityEvent):
 
     resident_id: str = Id
     community_id: str = Id
+    community_path: str = UnitPath
+    name: str = Name
     # HMAC-SHA256 of the normalised phone under the platform key: lets points match
     # volunteer pushes without ever seeing the phone.
     phone_hash: str = PhoneHash
@@ -38,6 +44,8 @@ class ResidentVerified(_IdentityEvent):
 
     resident_id: str = Id
     community_id: str = Id
+    community_path: str = UnitPath
+    name: str = Name
     verified_at: AwareDatetime
 
 
@@ -48,6 +56,7 @@ class ResidentMoved(_IdentityEvent):
     resident_id: str = Id
     from_community_id: str = Id
     to_community_id: str = Id
+    to_community_path: str = UnitPath
     moved_at: AwareDatetime
 
 
@@ -80,7 +89,7 @@ class StaffRoleGranted(_IdentityEvent):
     person_id: str = Id
     role: StaffRole
     unit_id: str = Id
-    unit_path: str = Field(min_length=1, max_length=512)
+    unit_path: str = UnitPath
 
 
 @REGISTRY.register

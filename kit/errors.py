@@ -37,3 +37,10 @@ class Forbidden(DomainError):
 
 class PermanentEventError(Exception):
     """An event that can never apply (unknown rule, impossible reference): park it in the DLQ."""
+
+
+class Invalid(DomainError):
+    """A value breaks a format or domain rule; answered as 422 naming the field."""
+
+    status = 422
+    title = "提交的内容有误"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from kit.consumer import ConsumerRunner
 from kit.consumer_steps import Handler
 from kit.db import asyncpg_dsn, make_engine, make_session_factory
+from kit.deps import install_auth
 from kit.health import database_check, kafka_check
+from kit.jwks import TokenVerifier
 from kit.logging import configure_logging
 from kit.migrate import head_revisions
 from kit.relay import OutboxRelay
@@ -83,12 +85,16 @@ def build_runtime(settings: KitSettings, subscriptions: Subscriptions) -> Servic
     return ServiceRuntime(settings, engine, factory, relay, consumer, client)
 
 
+StartupHook = Callable[[FastAPI, "ServiceRuntime"], Awaitable[None]]
+
+
 def create_service_app(
     settings: KitSettings,
     *,
     title: str,
     routers: Sequence[APIRouter] = (),
     subscriptions: Subscriptions | None = None,
+    on_startup: Sequence[StartupHook] = (),
 ) -> FastAPI:
     """A service process: its web app plus the outbox relay and consumer running beside it."""
     configure_logging(level=settings.log_level, json_lines=settings.log_json)
@@ -96,6 +102,8 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for hook in on_startup:
+            await hook(app, runtime)
         await runtime.start()
         log.info("service started", extra={"service": settings.service_name})
         try:
@@ -115,4 +123,12 @@ def create_service_app(
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    install_auth(
+        app,
+        TokenVerifier(
+            jwks_url=settings.jwks_url,
+            issuer=settings.token_issuer,
+            audience=settings.token_audience,
+        ),
+    )
     return app

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "changethis"  # noqa: S105 - the known default that production must refuse
+DEFAULT_SECRET = "changethis"
 
 Environment = Literal["development", "test", "production"]
 
@@ -26,6 +26,8 @@ class KitSettings(BaseSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:54329/postgres"
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     jwks_url: str = "http://127.0.0.1:8001/api/identity/.well-known/jwks.json"
+    token_issuer: str = "shanzhi-identity"
+    token_audience: str = "shanzhi"
     # Key for secrets derived by the platform (e.g. keyed hashes); services may add more.
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     log_json: bool | None = None  # None: JSON when stderr is not a terminal

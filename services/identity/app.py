@@ -1,17 +1,74 @@
 """Composition root of the identity service (uvicorn factory `services.identity.app:create_app`)."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import httpx
 from fastapi import FastAPI
 
-from kit.service import create_service_app
-from services.identity import api
+from kit.db import unit_of_work
+from kit.deps import install_auth
+from kit.jwks import TokenVerifier
+from kit.service import ServiceRuntime, create_service_app
+from services.identity import api, api_auth, api_households, api_org, api_partners, api_people
+from services.identity.bootstrap import bootstrap
 from services.identity.config import Settings
 from services.identity.consumers import SUBSCRIPTIONS
+from services.identity.crypto import Vault
+from services.identity.deps import IdentityContext
+from services.identity.sms import LocalSmsSender
+from services.identity.throttle import Throttle
+
+SELF = "http://identity.internal"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(
-        settings or Settings(),
-        title="善治 · 身份与组织",
-        routers=[api.router],
-        subscriptions=SUBSCRIPTIONS,
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
+    settings = settings or Settings()
+    context = IdentityContext(
+        settings=settings,
+        vault=Vault(settings.data_key.get_secret_value()),
+        throttle=Throttle(),
+        sms=LocalSmsSender(),
+        http=httpx.AsyncClient(),
+        clock=clock or (lambda: datetime.now(UTC)),
     )
+
+    async def start(app: FastAPI, runtime: ServiceRuntime) -> None:
+        async with unit_of_work(runtime.session_factory) as session:
+            await bootstrap(
+                session=session, settings=settings, vault=context.vault, now=context.clock()
+            )
+            await session.commit()
+        # Identity checks its own tokens against its own JWKS, in process.
+        own = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=SELF)
+        install_auth(
+            app,
+            TokenVerifier(
+                jwks_url=f"{SELF}/api/identity/.well-known/jwks.json",
+                issuer=settings.token_issuer,
+                audience=settings.token_audience,
+                client=own,
+            ),
+        )
+
+    app = create_service_app(
+        settings,
+        title="善治 · 身份与组织",
+        routers=[
+            api.router,
+            api_auth.router,
+            api_people.router,
+            api_org.router,
+            api_households.router,
+            api_partners.router,
+        ],
+        subscriptions=SUBSCRIPTIONS,
+        on_startup=[start],
+    )
+    app.include_router(api_partners.internal)
+    app.state.identity = context
+    return app

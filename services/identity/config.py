@@ -1,9 +1,38 @@
 """Settings of the identity service."""
 
-from kit.settings import KitSettings
+from pydantic import SecretStr
+
+from kit.settings import DEFAULT_SECRET, KitSettings
 
 
 class Settings(KitSettings):
     service_name: str = "identity"
     port: int = 8001
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:54329/shanzhi_identity"
+
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    # Encrypts ID numbers, signing keys and partner secrets at rest.
+    data_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    # Platform key of phone_hash; the gateway holds the same one.
+    phone_hash_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    # Service-to-service calls (the gateway fetching partner secrets).
+    internal_api_token: SecretStr = SecretStr(DEFAULT_SECRET)
+
+    first_admin_phone: str | None = None
+    first_admin_password: SecretStr | None = None
+    root_district_code: str = "511703"
+    root_district_name: str = "通川区"
+
+    sms_code_ttl_seconds: int = 300
+    sms_code_max_attempts: int = 5
+    login_limit_per_phone: str = "5/15 minutes"
+    login_limit_per_ip: str = "30/15 minutes"
+    sms_limit_per_phone: str = "1/minute;10/day"
+    sms_limit_per_ip: str = "20/hour"
+
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_appid: str = "wx-demo-appid"
+    wechat_secret: SecretStr = SecretStr(DEFAULT_SECRET)
+
+    partner_secret_grace_hours: int = 24

@@ -1,0 +1,78 @@
+"""Staff's resident list: scoped to the units they act for, keyset-paginated."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, false, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kit.auth import Principal, Role
+from kit.errors import Invalid, NotFound
+from services.identity import org
+from services.identity.models import OrgUnit, Person
+
+LISTERS: tuple[Role, ...] = ("district_admin", "community_admin", "community_staff", "grid_worker")
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Person]
+    next_cursor: str | None
+
+
+def encode_cursor(person: Person) -> str:
+    raw = f"{person.created_at.isoformat()}|{person.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        created, pid = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(created), uuid.UUID(pid)
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid("分页游标无效", field="cursor") from None
+
+
+def scope_condition(principal: Principal) -> ColumnElement[bool]:
+    grants = [g for g in principal.roles if g.role in LISTERS]
+    if not grants:
+        return false()
+    return or_(*(org.under(g.unit_path) for g in grants))  # type: ignore[arg-type]
+
+
+async def list_residents(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    community_id: uuid.UUID | None,
+    q: str | None,
+    status: str | None,
+    cursor: str | None,
+    limit: int,
+) -> Page:
+    query = (
+        select(Person)
+        .join(OrgUnit, OrgUnit.id == Person.community_id)
+        .where(scope_condition(principal))
+    )
+    if community_id is not None:
+        community = await session.get(OrgUnit, community_id)
+        if community is None or not principal.can_act_on(community.path, *LISTERS):
+            raise NotFound("社区不存在", field="community_id")
+        query = query.where(Person.community_id == community_id)
+    if q:
+        query = query.where(or_(Person.name.startswith(q), Person.phone.endswith(q)))
+    if status:
+        query = query.where(Person.verification_status == status)
+    if cursor:
+        query = query.where(tuple_(Person.created_at, Person.id) > decode_cursor(cursor))
+    rows = list(
+        await session.scalars(query.order_by(Person.created_at, Person.id).limit(limit + 1))
+    )
+    more = len(rows) > limit
+    items = rows[:limit]
+    return Page(items=items, next_cursor=encode_cursor(items[-1]) if more and items else None)
