@@ -86,3 +86,5 @@ def configure_logging(*, level: str = "INFO", json_lines: bool | None = None) ->
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    # httpx logs every URL at INFO, query strings included (which may carry personal data).
+    logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -1,0 +1,204 @@
+"""Registration, real-name verification and staff scoping, through identity's HTTP API."""
+
+from __future__ import annotations
+
+import json
+
+from tests.integration import support
+from tests.integration.identity.conftest import (
+    Identity,
+    Tree,
+    grant,
+    register,
+    staff_of,
+)
+
+VALID_ID = "11010519491231002X"
+OTHER_VALID_ID = "511703199001012345"
+BAD_CHECK_DIGIT = "110105194912310021"
+
+
+async def test_registration_answers_201_and_publishes_resident_registered(
+    identity: Identity, tree: Tree, kafka: str
+):
+    person = await register(identity, "138 1234 5678", "张三", tree.xiaobeijie)
+    me = (
+        await identity.client.get("/api/identity/me", headers=await identity.bearer("13812345678"))
+    ).json()
+    assert me["id"] == person and me["community_id"] == tree.xiaobeijie
+    assert me["verification_status"] == "unverified" and me["phone"] == "138****5678"
+    records = await support.read_topic(
+        kafka, "identity.events", until=lambda r: _has(r, person, "resident.registered")
+    )
+    event = next(json.loads(r.value) for r in records if _is(r, person, "resident.registered"))
+    assert event["data"]["community_id"] == tree.xiaobeijie
+    assert len(event["data"]["phone_hash"]) == 64
+    assert "13812345678" not in json.dumps(event)
+
+
+async def test_bad_registrations_are_422_or_409_naming_the_field_and_change_nothing(
+    identity: Identity, tree: Tree
+):
+    good = {
+        "phone": "13912345678",
+        "password": "Passw0rd!",
+        "name": "李四",
+        "community_id": tree.xiaobeijie,
+    }
+    cases = [
+        ({**good, "phone": "12345"}, 422, "phone"),
+        ({**good, "name": "长" * 33}, 422, "name"),
+        ({**good, "password": "short"}, 422, "password"),
+        ({**good, "community_id": tree.xicheng}, 422, "community_id"),  # a town, not a community
+        ({**good, "community_id": "6f1c1c36-0000-4000-8000-000000000000"}, 422, "community_id"),
+    ]
+    for body, status, field in cases:
+        answer = await identity.client.post("/api/identity/residents", json=body)
+        assert answer.status_code == status, (body, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["field"] == field
+    assert (await identity.client.post("/api/identity/residents", json=good)).status_code == 201
+    again = await identity.client.post("/api/identity/residents", json={**good, "name": "王五"})
+    assert again.status_code == 409 and again.json()["field"] == "phone"
+    count = await _count(identity, "SELECT count(*) FROM persons WHERE phone = '13912345678'")
+    assert count == 1
+
+
+async def test_verification_is_reviewed_by_staff_of_the_same_community(
+    identity: Identity, tree: Tree, kafka: str
+):
+    person = await register(identity, "13700000001", "王小明", tree.xiaobeijie)
+    resident = await identity.bearer("13700000001")
+    bad = await identity.client.post(
+        "/api/identity/me/verification",
+        json={"real_name": "王小明", "id_number": BAD_CHECK_DIGIT},
+        headers=resident,
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "id_number"
+    sent = await identity.client.post(
+        "/api/identity/me/verification",
+        json={"real_name": "王小明", "id_number": VALID_ID.lower()},
+        headers=resident,
+    )
+    assert sent.status_code == 202 and sent.json()["id_number"] == "110***********002X"
+    approve = f"/api/identity/residents/{person}/verification/approve"
+    # The resident cannot approve themselves; staff of another community cannot see them.
+    assert (await identity.client.post(approve, json={}, headers=resident)).status_code == 403
+    outsider = await staff_of(identity, "13700000002", "外社区干部", tree.fuxing_sq)
+    hidden = await identity.client.post(approve, json={}, headers=outsider)
+    assert hidden.status_code == 404 and "王小明" not in hidden.text
+    staff = await staff_of(identity, "13700000003", "小北街干部", tree.xiaobeijie)
+    done = await identity.client.post(approve, json={}, headers=staff)
+    assert done.status_code == 200 and done.json()["verification_status"] == "verified"
+    assert (await identity.client.post(approve, json={}, headers=staff)).status_code == 409
+    records = await support.read_topic(
+        kafka, "identity.events", until=lambda r: _has(r, person, "resident.verified")
+    )
+    assert _has(records, person, "resident.verified")
+    assert VALID_ID not in b"".join(r.value for r in records).decode()
+    stored = await _count(identity, f"SELECT id_number_enc FROM persons WHERE id = '{person}'")
+    assert VALID_ID not in str(stored)
+
+
+async def test_the_same_id_number_cannot_verify_two_accounts(identity: Identity, tree: Tree):
+    await register(identity, "13600000001", "赵一", tree.fuxing_sq)
+    await register(identity, "13600000002", "赵二", tree.fuxing_sq)
+    body = {"real_name": "赵一", "id_number": OTHER_VALID_ID}
+    first = await identity.client.post(
+        "/api/identity/me/verification", json=body, headers=await identity.bearer("13600000001")
+    )
+    assert first.status_code == 202
+    second = await identity.client.post(
+        "/api/identity/me/verification", json=body, headers=await identity.bearer("13600000002")
+    )
+    assert second.status_code == 409 and second.json()["field"] == "id_number"
+
+
+async def test_staff_list_only_their_own_communities_residents_with_keyset_pages(
+    identity: Identity, tree: Tree
+):
+    for i in range(5):
+        await register(identity, f"1350000000{i}", f"居民{i}", tree.xiaobeijie)
+    await register(identity, "13500000009", "复兴居民", tree.fuxing_sq)
+    staff = await staff_of(identity, "13500000010", "干部", tree.xiaobeijie)
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = (
+            await identity.client.get("/api/identity/residents", params=params, headers=staff)
+        ).json()
+        seen += [p["name"] for p in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted([f"居民{i}" for i in range(5)] + ["干部"])
+    other = await identity.client.get(
+        "/api/identity/residents", params={"community_id": tree.fuxing_sq}, headers=staff
+    )
+    assert other.status_code == 404 and "复兴居民" not in other.text
+    resident = await identity.bearer("13500000001")
+    assert (
+        await identity.client.get("/api/identity/residents", headers=resident)
+    ).status_code == 403
+
+
+async def test_district_admin_sees_every_community(identity: Identity, tree: Tree):
+    await register(identity, "13400000001", "甲", tree.xiaobeijie)
+    await register(identity, "13400000002", "乙", tree.fuxing_sq)
+    page = (
+        await identity.client.get("/api/identity/residents", headers=await identity.admin())
+    ).json()
+    assert {"甲", "乙"} <= {p["name"] for p in page["items"]}
+
+
+async def test_a_resident_cannot_grant_roles(identity: Identity, tree: Tree):
+    person = await register(identity, "13300000001", "钱七", tree.xiaobeijie)
+    answer = await identity.client.post(
+        "/api/identity/staff-roles",
+        json={"person_id": person, "role": "community_admin", "unit_id": tree.xiaobeijie},
+        headers=await identity.bearer("13300000001"),
+    )
+    assert answer.status_code == 403
+    assert (await _count(identity, "SELECT count(*) FROM staff_roles")) == 1  # the first admin
+
+
+async def test_community_admin_grants_staff_in_own_community_only(identity: Identity, tree: Tree):
+    admin_id = await register(identity, "13300000010", "社区书记", tree.xiaobeijie)
+    await grant(identity, admin_id, "community_admin", tree.xiaobeijie)
+    community_admin = await identity.bearer("13300000010")
+    helper = await register(identity, "13300000011", "网格员", tree.xiaobeijie)
+    ok = await identity.client.post(
+        "/api/identity/staff-roles",
+        json={"person_id": helper, "role": "grid_worker", "unit_id": tree.xiaobeijie},
+        headers=community_admin,
+    )
+    assert ok.status_code == 201
+    for role, unit in (("district_admin", tree.xicheng), ("community_staff", tree.fuxing_sq)):
+        refused = await identity.client.post(
+            "/api/identity/staff-roles",
+            json={"person_id": helper, "role": role, "unit_id": unit},
+            headers=community_admin,
+        )
+        assert refused.status_code == 403, (role, refused.text)
+
+
+def _is(record, subject: str, kind: str) -> bool:
+    event = json.loads(record.value)
+    return bool(event.get("subject") == subject and kind in event.get("type", ""))
+
+
+def _has(records, subject: str, kind: str) -> bool:
+    return any(_is(r, subject, kind) for r in records)
+
+
+async def _count(identity: Identity, sql: str) -> object:
+    import asyncpg
+
+    from kit.db import asyncpg_dsn
+
+    conn = await asyncpg.connect(asyncpg_dsn(identity.database_url))
+    try:
+        return await conn.fetchval(sql)
+    finally:
+        await conn.close()
