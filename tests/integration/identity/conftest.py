@@ -60,7 +60,7 @@ def identity_settings(database_url: str, kafka: str) -> Settings:
         database_url=database_url,
         kafka_bootstrap_servers=kafka,
         first_admin_phone=ADMIN_PHONE,
-        first_admin_password=ADMIN_PASSWORD,  # type: ignore[arg-type]
+        first_admin_password=ADMIN_PASSWORD,
         outbox_poll_seconds=1,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from tests.integration import support
 from tests.integration.identity.conftest import Identity, Tree, register, staff_of
@@ -103,6 +104,6 @@ async def test_only_district_admins_manage_partners(identity: Identity, tree: Tr
     assert answer.status_code == 403
 
 
-def _event(record, household: str) -> dict | None:
+def _event(record, household: str) -> dict[str, Any] | None:
     event = json.loads(record.value)
     return event if event.get("subject") == household else None
