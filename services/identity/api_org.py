@@ -7,9 +7,16 @@ import uuid
 from fastapi import APIRouter, Response
 
 from kit.deps import CurrentPrincipal
-from services.identity import org, roles
-from services.identity.deps import Now, Session
-from services.identity.schemas import OrgUnitIn, OrgUnitOut, StaffRoleIn, StaffRoleOut, UnitKind
+from services.identity import keys, org, roles
+from services.identity.deps import Context, DistrictAdmin, Now, Session
+from services.identity.schemas import (
+    OrgUnitIn,
+    OrgUnitOut,
+    OrgUnitUpdate,
+    StaffRoleIn,
+    StaffRoleOut,
+    UnitKind,
+)
 
 router = APIRouter(tags=["organisation"])
 
@@ -40,6 +47,27 @@ async def create_unit(body: OrgUnitIn, principal: CurrentPrincipal, session: Ses
     )
     await session.commit()
     return OrgUnitOut.model_validate(unit)
+
+
+@router.patch("/org-units/{unit_id}")
+async def update_unit(
+    unit_id: uuid.UUID, body: OrgUnitUpdate, principal: CurrentPrincipal, session: Session
+) -> OrgUnitOut:
+    unit = await org.update_unit(
+        session=session, principal=principal, unit_id=unit_id, code=body.code, name=body.name
+    )
+    await session.commit()
+    return OrgUnitOut.model_validate(unit)
+
+
+@router.post("/keys/rotate", status_code=201)
+async def rotate_signing_key(
+    _: DistrictAdmin, session: Session, ctx: Context, now: Now
+) -> dict[str, str]:
+    """Publish a new signing key; it signs after the activation delay, the old one retires."""
+    kid = await keys.rotate(session=session, vault=ctx.vault, now=now)
+    await session.commit()
+    return {"kid": kid}
 
 
 @router.post("/staff-roles", status_code=201)

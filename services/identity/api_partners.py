@@ -6,12 +6,11 @@ import secrets
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Header
 
-from kit.deps import StaffScope, staff
 from kit.errors import NotFound
 from services.identity import partners
-from services.identity.deps import Context, Now, Session
+from services.identity.deps import Context, DistrictAdmin, Now, Session
 from services.identity.models_auth import Partner
 from services.identity.schemas import PartnerIn, PartnerOut, PartnerSecretOut, PartnerSecretsOut
 from services.identity.tokens import NotAuthenticated
@@ -20,7 +19,6 @@ from services.identity.views import partner_out
 router = APIRouter(tags=["partners"])
 # Not under /api/identity: the gateway proxies only /api/<service>/..., so this is never public.
 internal = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)
-DistrictAdmin = Annotated[StaffScope, Depends(staff("district_admin"))]
 
 
 @router.post("/partners", status_code=201)

@@ -84,6 +84,8 @@ async def update_me(
         await people.change_community(
             session=session, person=person, community_id=body.community_id, now=now
         )
+    if body.grid_id is not None:
+        await people.choose_grid(session=session, person=person, grid_id=body.grid_id)
     await session.commit()
     return await me_out(session, person)
 

@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.db import unit_of_work
+from kit.deps import StaffScope, staff
 from services.identity.config import Settings
 from services.identity.crypto import Vault
 from services.identity.sms import SmsSender
@@ -52,3 +53,4 @@ Context = Annotated[IdentityContext, Depends(_context)]
 Session = Annotated[AsyncSession, Depends(_session)]
 Now = Annotated[datetime, Depends(_now)]
 ClientIP = Annotated[str, Depends(_client_ip)]
+DistrictAdmin = Annotated[StaffScope, Depends(staff("district_admin"))]

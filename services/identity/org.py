@@ -90,6 +90,28 @@ async def insert_unit(
     return unit
 
 
+async def update_unit(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    unit_id: uuid.UUID,
+    code: str | None,
+    name: str | None,
+) -> OrgUnit:
+    """District admins rename or recode units below them (paths are ids, so they stay)."""
+    unit = await get_unit(session=session, unit_id=unit_id)
+    if not principal.can_act_on(unit.path, "district_admin"):
+        raise Forbidden("无权修改该组织")
+    unit.name = name or unit.name
+    unit.code = code or unit.code
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise Conflict("组织代码已存在", field="code") from None
+    return unit
+
+
 async def list_units(
     *, session: AsyncSession, parent_id: uuid.UUID | None, kind: str | None
 ) -> list[OrgUnit]:

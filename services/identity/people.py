@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.identity import ResidentMoved, ResidentRegistered, ResidentVerified
 from kit.auth import Principal, Role
-from kit.errors import Conflict, Forbidden, NotFound
+from kit.errors import Conflict, Forbidden, Invalid, NotFound
 from kit.phone import normalise_phone, phone_hash
 from services.identity import org
 from services.identity.crypto import Vault
@@ -106,6 +106,13 @@ async def change_community(
         moved_at=now,
     )
     await publish(session, moved, subject=str(person.id))
+
+
+async def choose_grid(*, session: AsyncSession, person: Person, grid_id: uuid.UUID) -> None:
+    grid = await session.get(OrgUnit, grid_id)
+    if grid is None or grid.kind != "grid" or grid.parent_id != person.community_id:
+        raise Invalid("网格不存在或不属于所在社区", field="grid_id")
+    person.grid_id = grid.id
 
 
 async def submit_verification(

@@ -85,6 +85,7 @@ class MeOut(PersonOut):
 class MeUpdate(In):
     name: Name | None = None
     community_id: uuid.UUID | None = None
+    grid_id: uuid.UUID | None = None
     password: Password | None = None
 
 
@@ -111,6 +112,16 @@ class OrgUnitIn(In):
     code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{1,32}$")]
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     parent_id: uuid.UUID
+
+
+class OrgUnitUpdate(In):
+    code: (
+        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+        | None
+    ) = None
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None
+    ) = None
 
 
 class OrgUnitOut(BaseModel):

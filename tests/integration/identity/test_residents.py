@@ -202,3 +202,46 @@ async def _count(identity: Identity, sql: str) -> object:
         return await conn.fetchval(sql)
     finally:
         await conn.close()
+
+
+async def test_org_units_grids_and_first_admin_start_up(identity: Identity, tree: Tree):
+    admin_id = await register(identity, "13200000001", "社区主任", tree.xiaobeijie)
+    await grant(identity, admin_id, "community_admin", tree.xiaobeijie)
+    community_admin = await identity.bearer("13200000001")
+    body = {"kind": "grid", "code": "xbj-g1", "name": "第一网格", "parent_id": tree.xiaobeijie}
+    grid = await identity.client.post("/api/identity/org-units", json=body, headers=community_admin)
+    assert grid.status_code == 201
+    town = {"kind": "town", "code": "t9", "name": "某镇", "parent_id": tree.district}
+    refused = await identity.client.post(
+        "/api/identity/org-units", json=town, headers=community_admin
+    )
+    assert refused.status_code == 403
+    wrong_parent = {**body, "code": "g2", "parent_id": tree.xicheng}
+    bad = await identity.client.post(
+        "/api/identity/org-units", json=wrong_parent, headers=community_admin
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "parent_id"
+    renamed = await identity.client.patch(
+        f"/api/identity/org-units/{tree.xiaobeijie}",
+        json={"name": "小北街社区居委会"},
+        headers=await identity.admin(),
+    )
+    assert renamed.status_code == 200 and renamed.json()["name"] == "小北街社区居委会"
+    resident = await identity.bearer("13200000001")
+    chosen = await identity.client.patch(
+        "/api/identity/me", json={"grid_id": grid.json()["id"]}, headers=resident
+    )
+    assert chosen.status_code == 200 and chosen.json()["grid_id"] == grid.json()["id"]
+    # Start-up again (as a restart or a second replica would): still one admin, one grant.
+    from services.identity.bootstrap import bootstrap
+    from services.identity.crypto import Vault
+
+    async with identity.app.state.runtime.session_factory() as session:
+        vault = Vault(identity.settings.data_key.get_secret_value())
+        await bootstrap(
+            session=session, settings=identity.settings, vault=vault, now=identity.clock()
+        )
+        await session.commit()
+    assert await _count(identity, "SELECT count(*) FROM persons WHERE phone = '13800000000'") == 1
+    grants = "SELECT count(*) FROM staff_roles WHERE role = 'district_admin'"
+    assert await _count(identity, grants) == 1
