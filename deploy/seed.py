@@ -1,24 +1,65 @@
-"""Demo data for a first local start (placeholder until the services can take it).
+"""Demo data for a first local start, loaded through the public API at the gateway.
 
-Run by the launcher once per data directory: it waits for the gateway, loads
-the demo data and then writes the marker file so later starts skip it. The
-data itself (communities, residents, points lists, mall items) arrives with
-the identity and points issues; until then this only says so, and writes no
-marker, so the real seed still runs on this data directory once it exists.
+Run by the launcher once per data directory: it waits for the gateway, logs in
+as the district administrator (FIRST_ADMIN_PHONE / FIRST_ADMIN_PASSWORD), loads
+deploy/demo_data.py and only then writes the marker file, so later starts skip
+it. A run that fails halfway can simply run again: whatever already exists
+(409, or found by looking it up) is taken as it is.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from deploy import demo_data as demo
+
 WAIT_FOR_GATEWAY = 180.0
+Json = dict[str, Any]
+
+
+class SeedError(RuntimeError):
+    """The API refused a step of the seed (the run stops; the next start tries again)."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The identity API through the gateway, as one logged-in person (or nobody)."""
+
+    client: httpx.AsyncClient
+    token: str | None = None
+
+    async def call(
+        self, method: str, path: str, *, body: Json | None = None, conflict_ok: bool = False
+    ) -> Any:
+        """The JSON answer; None for a 409 when `conflict_ok` (the thing exists already)."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        answer = await self.client.request(
+            method, f"/api/identity{path}", json=body, headers=headers
+        )
+        if answer.status_code == 409 and conflict_ok:
+            return None
+        if answer.is_error:  # problem+json, whose detail names no personal data
+            raise SeedError(f"{method} {path}: {answer.status_code} {answer.text[:300]}")
+        return answer.json() if answer.content else None
+
+
+@dataclass(frozen=True)
+class Account:
+    """A demo person logged in: their API caller and their /me at login time."""
+
+    caller: Caller
+    me: Json  # id, verification_status, household_id, roles ...
 
 
 async def wait_for_gateway(gateway_url: str) -> bool:
@@ -34,15 +75,161 @@ async def wait_for_gateway(gateway_url: str) -> bool:
     return False
 
 
-async def seed(gateway_url: str, marker: Path) -> int:
+async def log_in(client: httpx.AsyncClient, phone: str, password: str) -> Account:
+    tokens = await Caller(client).call(
+        "POST", "/auth/login", body={"phone": phone, "password": password}
+    )
+    caller = Caller(client, tokens["access_token"])
+    return Account(caller, await caller.call("GET", "/me"))
+
+
+async def ensure_units(admin: Caller) -> dict[str, str]:
+    """Every demo unit, created unless its code exists; returns code → id (root included)."""
+    ids = {u["code"]: u["id"] for u in await admin.call("GET", "/org-units")}
+    root = (await admin.call("GET", "/org-units?kind=district"))[0]
+    for unit in demo.UNITS:
+        if unit.code in ids:
+            continue
+        parent = ids[unit.parent] if unit.parent else root["id"]
+        body = {"kind": unit.kind, "code": unit.code, "name": unit.name, "parent_id": parent}
+        created = await admin.call("POST", "/org-units", body=body, conflict_ok=True)
+        if created is None:  # created meanwhile: look it up by code
+            found = await admin.call("GET", f"/org-units?kind={unit.kind}")
+            created = next(u for u in found if u["code"] == unit.code)
+        ids[unit.code] = created["id"]
+    return ids
+
+
+async def ensure_accounts(
+    client: httpx.AsyncClient, people: Sequence[demo.Staff | demo.Resident], units: dict[str, str]
+) -> dict[str, Account]:
+    """Register each (409: registered already) and log in with the demo password; by phone."""
+    accounts = {}
+    for person in people:
+        body = {"phone": person.phone, "password": demo.DEMO_PASSWORD, "name": person.name}
+        body["community_id"] = units[person.community]
+        await Caller(client).call("POST", "/residents", body=body, conflict_ok=True)
+        accounts[person.phone] = await log_in(client, person.phone, demo.DEMO_PASSWORD)
+    return accounts
+
+
+async def grant_roles(admin: Caller, staff: dict[str, Account], units: dict[str, str]) -> None:
+    """Each staff member's role on their community (409: granted already)."""
+    for person in demo.STAFF:
+        body = {"person_id": staff[person.phone].me["id"], "role": person.role}
+        body["unit_id"] = units[person.community]
+        await admin.call("POST", "/staff-roles", body=body, conflict_ok=True)
+
+
+async def verify(resident: demo.Resident, account: Account, reviewer: Caller) -> None:
+    """Submit the ID number and, for "verified", approve it as the community's staff."""
+    status = account.me["verification_status"]
+    if resident.verification == "unverified" or status == "verified":
+        return
+    if status in ("unverified", "rejected"):
+        body = {"real_name": resident.name, "id_number": resident.id_number}
+        await account.caller.call("POST", "/me/verification", body=body, conflict_ok=True)
+    if resident.verification == "verified":
+        path = f"/residents/{account.me['id']}/verification/approve"
+        await reviewer.call("POST", path, conflict_ok=True)
+
+
+async def ensure_household(
+    household: demo.Household, accounts: dict[str, Account], reviewer: Caller
+) -> None:
+    """The head founds it (unless already in one); the community's staff add the others."""
+    head = accounts[household.members[0]]
+    household_id = head.me["household_id"]
+    if household_id is None:
+        created = await head.caller.call("POST", "/households", body={"address": household.address})
+        household_id = created["id"]
+    for phone in household.members[1:]:
+        member = accounts[phone]
+        if member.me["household_id"] != household_id:
+            path = f"/households/{household_id}/members"
+            await reviewer.call("POST", path, body={"person_id": member.me["id"]}, conflict_ok=True)
+
+
+async def ensure_partner(admin: Caller, partner_file: Path) -> str:
+    """The volunteer platform and its signing secret, written once to `partner_file` (0600).
+
+    The secret is shown only when issued: a partner that exists without the file
+    (an earlier run stopped in between) gets a fresh secret by rotation.
+    """
+    saved = saved_partner_id(partner_file)
+    if saved is not None:
+        return saved
+    known = [p for p in await admin.call("GET", "/partners") if p["name"] == demo.PARTNER_NAME]
+    if known:
+        path = f"/partners/{known[0]['partner_id']}/rotate-secret"
+        issued = await admin.call("POST", path)
+    else:
+        issued = await admin.call("POST", "/partners", body={"name": demo.PARTNER_NAME})
+    write_private(partner_file, {k: issued[k] for k in ("partner_id", "name", "secret")})
+    return str(issued["partner_id"])
+
+
+def saved_partner_id(path: Path) -> str | None:
+    """The partner an earlier run wrote to `path`, if it got that far."""
+    try:
+        return str(json.loads(path.read_text(encoding="utf-8"))["partner_id"])
+    except FileNotFoundError:
+        return None
+
+
+def write_private(path: Path, content: Json) -> None:
+    """Write JSON readable by the owner only, replacing the file in one step."""
+    partial = path.with_name(path.name + ".partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an older partial file may have had other bits
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        json.dump(content, out, ensure_ascii=False, indent=2)
+    partial.replace(path)
+
+
+async def load(
+    client: httpx.AsyncClient, admin_phone: str, admin_password: str, partner_file: Path
+) -> str:
+    """Load all demo data; returns a one-line summary (no personal data)."""
+    admin = (await log_in(client, admin_phone, admin_password)).caller
+    units = await ensure_units(admin)
+    staff = await ensure_accounts(client, demo.STAFF, units)
+    await grant_roles(admin, staff, units)
+    # Logged in again: a token carries the roles held when it was issued.
+    reviewers = {
+        code: (await log_in(client, demo.reviewer_of(code).phone, demo.DEMO_PASSWORD)).caller
+        for code in demo.communities()
+    }
+    residents = await ensure_accounts(client, demo.RESIDENTS, units)
+    for resident in demo.RESIDENTS:
+        await verify(resident, residents[resident.phone], reviewers[resident.community])
+    for household in demo.HOUSEHOLDS:
+        await ensure_household(household, residents, reviewers[household.community])
+    partner_id = await ensure_partner(admin, partner_file)
+    verified = sum(r.verification == "verified" for r in demo.RESIDENTS)
+    return (
+        f"{len(demo.UNITS)} org units, {len(demo.STAFF)} staff, {len(demo.RESIDENTS)} residents "
+        f"({verified} verified), {len(demo.HOUSEHOLDS)} households, partner {partner_id}"
+    )
+
+
+async def seed(gateway_url: str, partner_file: Path) -> str | None:
+    """Load the demo data; its summary, or None (said why) when it could not."""
+    phone = os.environ.get("FIRST_ADMIN_PHONE")
+    password = os.environ.get("FIRST_ADMIN_PASSWORD")
+    if not (phone and password):
+        print("FIRST_ADMIN_PHONE and FIRST_ADMIN_PASSWORD are not set: no admin to seed with")
+        return None
     if not await wait_for_gateway(gateway_url):
         print(f"gateway at {gateway_url} not ready after {WAIT_FOR_GATEWAY:.0f} s; no demo data")
-        return 1
-    print(
-        "no demo data loaded yet: the demo seed arrives with the identity and points "
-        f"issues; it will run on the next start (marker {marker} not written)"
-    )
-    return 0
+        return None
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30.0) as client:
+        try:
+            return await load(client, phone, password, partner_file)
+        except (SeedError, httpx.HTTPError) as error:
+            print(f"demo data not loaded: {type(error).__name__}: {error}")
+            print("the seed runs again on the next start (no marker written)")
+            return None
 
 
 def main() -> int:
@@ -52,7 +239,16 @@ def main() -> int:
         "--gateway-url", default=os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000")
     )
     args = parser.parse_args()
-    return asyncio.run(seed(args.gateway_url, args.marker))
+    # Beside the marker, i.e. in DATA_DIR, where the volunteer simulator looks for it.
+    partner_file = args.marker.parent / "demo-partner.json"
+    started = time.monotonic()
+    summary = asyncio.run(seed(args.gateway_url, partner_file))
+    if summary is None:
+        return 1
+    args.marker.write_text(f"{summary}\n", encoding="utf-8")
+    print(f"demo data loaded in {time.monotonic() - started:.1f} s: {summary}")
+    print(f"partner secret in {partner_file}; demo logins in README.md (Demo logins)")
+    return 0
 
 
 if __name__ == "__main__":

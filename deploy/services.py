@@ -18,7 +18,8 @@ from deploy.supervisor import Child, ChildSpec
 
 READY_TIMEOUT = 180.0
 GATEWAY = "gateway"
-# Only identity creates the first administrator; no other process needs the password.
+# Only identity (which creates the first administrator) and the seed (which logs in as
+# them) get these; no other process needs the password.
 _ADMIN_VARIABLES = ("FIRST_ADMIN_PHONE", "FIRST_ADMIN_PASSWORD")
 
 
@@ -48,16 +49,23 @@ def _base_env(settings: DeploySettings, bootstrap: str) -> dict[str, str]:
     return env
 
 
+def _admin_env(settings: DeploySettings) -> dict[str, str]:
+    """The first administrator's variables, when both are set (or defaulted by the profile)."""
+    if not (settings.first_admin_phone and settings.first_admin_password):
+        return {}
+    return {
+        "FIRST_ADMIN_PHONE": settings.first_admin_phone,
+        "FIRST_ADMIN_PASSWORD": settings.first_admin_password,
+    }
+
+
 def service_env(
     settings: DeploySettings, name: str, server_url: str, bootstrap: str
 ) -> dict[str, str]:
     env = _base_env(settings, bootstrap)
     env.update(SERVICE_NAME=name, DATABASE_URL=database_url(server_url, database_name(name)))
-    if name == "identity" and settings.first_admin_phone and settings.first_admin_password:
-        env.update(
-            FIRST_ADMIN_PHONE=settings.first_admin_phone,
-            FIRST_ADMIN_PASSWORD=settings.first_admin_password,
-        )
+    if name == "identity":
+        env.update(_admin_env(settings))
     return env
 
 
@@ -101,7 +109,9 @@ def app_spec(settings: DeploySettings, name: str, server_url: str, bootstrap: st
 
 
 def seed_spec(settings: DeploySettings, marker: Path) -> ChildSpec:
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    """The demo seed, which logs in as the first administrator to load its data."""
+    env = {k: v for k, v in os.environ.items() if k not in _ADMIN_VARIABLES}
+    env.update(_admin_env(settings), PYTHONUNBUFFERED="1")
     env["GATEWAY_URL"] = f"http://127.0.0.1:{settings.gateway_port}"
     return ChildSpec(
         name="seed",

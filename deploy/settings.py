@@ -26,6 +26,10 @@ _PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
         "petitions_port": 8003,
         "notices_port": 8004,
         "mall_port": 8005,
+        # The demo's district administrator, so `make up` has someone to log in as
+        # (and the seed someone to load demo data with); the environment overrides it.
+        "first_admin_phone": "13800000000",
+        "first_admin_password": "Admin@2026",
     },
     "test": {
         "data_dir": REPO_ROOT / ".data" / "test",

@@ -21,7 +21,7 @@ class Settings(KitSettings):
 
     first_admin_phone: str | None = None
     first_admin_password: SecretStr | None = None
-    root_district_code: str = "511703"
+    root_district_code: str = "511702"  # GB/T 2260: 通川区
     root_district_name: str = "通川区"
 
     sms_code_ttl_seconds: int = 300
@@ -36,3 +36,5 @@ class Settings(KitSettings):
     wechat_secret: SecretStr = SecretStr(DEFAULT_SECRET)
 
     partner_secret_grace_hours: int = 24
+    # Peers whose X-Forwarded-For is believed (the gateway); everyone else is the client.
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")

@@ -46,7 +46,16 @@ def _now(context: Annotated[IdentityContext, Depends(_context)]) -> datetime:
 
 
 def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The caller's address: behind a trusted proxy, the nearest untrusted X-Forwarded-For hop."""
+    trusted = set(request.app.state.identity.settings.trusted_proxies)
+    peer = request.client.host if request.client else "unknown"
+    if peer not in trusted:
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return peer
 
 
 Context = Annotated[IdentityContext, Depends(_context)]
