@@ -1,9 +1,178 @@
-"""SQLAlchemy tables of the points service (the kit's outbox and inbox live in kit.tables)."""
+"""SQLAlchemy tables of the points service: accounts, the double-entry ledger, score aggregates.
 
-from sqlalchemy.orm import DeclarativeBase
+The ledger's invariants live in the database (migration 0002): entries of a posting sum to
+zero (deferred constraint trigger), an entry moves its account's balance (trigger), entries
+and postings are never updated or deleted, and a resident's balance - held never goes below
+zero (CHECK).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kit.db import new_metadata
+
+ACCOUNT_KINDS = ("resident", "issuing", "mall_clearing", "expiry")
+POSTING_KINDS = (
+    "award",
+    "deduction",
+    "claim",
+    "adjustment",
+    "hold",
+    "settle",
+    "release",
+    "expiry",
+    "reversal",
+)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ACCOUNT_KINDS), name="kind"),
+        CheckConstraint(
+            "kind <> 'resident' OR (held >= 0 AND debt >= 0 AND balance - held >= 0)",
+            name="resident_wallet",
+        ),
+        Index(
+            "uq_accounts_issuing",
+            "community_id",
+            unique=True,
+            postgresql_where=text("kind = 'issuing'"),
+        ),
+        Index(
+            "uq_accounts_system",
+            "kind",
+            unique=True,
+            postgresql_where=text("kind IN ('mall_clearing', 'expiry')"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(16))
+    resident_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(String(32))
+    verified: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    community_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    community_path: Mapped[str | None] = mapped_column(Text)
+    household_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    balance: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    held: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    debt: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    lifetime_earned: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Posting(Base):
+    __tablename__ = "postings"
+    __table_args__ = (
+        CheckConstraint(_in("kind", POSTING_KINDS), name="kind"),
+        # The same fact can never post twice.
+        UniqueConstraint("kind", "source_type", "source_id", name="uq_postings_source"),
+        Index("ix_postings_resident_item", "resident_id", "item_code", "occurred_at"),
+        Index("ix_postings_resident_created", "resident_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(16))
+    item_code: Mapped[str | None] = mapped_column(String(32))
+    source_type: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(200))
+    resident_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    community_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    # Gross effect on the resident's score (a deduction's full penalty, even when the wallet
+    # could only take part of it); the entries carry what actually moved.
+    score_delta: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    capped: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    # Change in the resident's debt, so a reversal can undo exactly what this posting did.
+    debt_delta: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    reverses_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("postings.id"), unique=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Entry(Base):
+    __tablename__ = "entries"
+    __table_args__ = (CheckConstraint("amount <> 0", name="nonzero"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    posting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("postings.id"), index=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class Score(Base):
+    """Net score per community, subject (resident or household) and period: the red lists."""
+
+    __tablename__ = "scores"
+    __table_args__ = (
+        Index("ix_scores_board", "community_id", "subject_kind", "period", text("score DESC")),
+    )
+
+    community_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)  # m2026-11 | y2026 | all
+    subject_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    score: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+
+
+class CommunitySettings(Base):
+    __tablename__ = "community_settings"
+
+    community_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    publicity_days: Mapped[int] = mapped_column(Integer, server_default=text("3"))
+    verified_only_spend: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    expiry_years: Mapped[int | None] = mapped_column(Integer)
+
+
+class RuleVersion(Base):
+    __tablename__ = "rule_versions"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'published')", name="status"),
+        UniqueConstraint("community_id", "version", name="uq_rule_versions_number"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), server_default=text("'draft'"))
+    effective_from: Mapped[date | None] = mapped_column(Date)
+    items: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+from services.points import models_flow  # noqa: E402,F401  (registers the workflow tables)

@@ -1,0 +1,112 @@
+"""Account lookups and locks (Core SQL: the ledger controls statement order itself)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.points.models import Account
+
+
+@dataclass(frozen=True)
+class Wallet:
+    """A resident account as read under its row lock."""
+
+    id: uuid.UUID
+    resident_id: uuid.UUID
+    community_id: uuid.UUID
+    household_id: uuid.UUID | None
+    verified: bool
+    balance: int
+    held: int
+    debt: int
+
+    @property
+    def available(self) -> int:
+        return self.balance - self.held
+
+
+async def lock_wallet(session: AsyncSession, resident_id: uuid.UUID) -> Wallet | None:
+    """Lock the resident's account row for this transaction (concurrent postings queue here)."""
+    row = (
+        await session.execute(
+            select(
+                Account.id,
+                Account.resident_id,
+                Account.community_id,
+                Account.household_id,
+                Account.verified,
+                Account.balance,
+                Account.held,
+                Account.debt,
+            )
+            .where(Account.resident_id == resident_id)
+            .with_for_update()
+        )
+    ).first()
+    if row is None:
+        return None
+    return Wallet(**row._asdict())
+
+
+async def open_resident(
+    session: AsyncSession,
+    *,
+    resident_id: uuid.UUID,
+    community_id: uuid.UUID,
+    community_path: str,
+    name: str,
+    phone_hash: str | None,
+) -> bool:
+    """Open the account once; False when it already existed."""
+    stmt = (
+        pg_insert(Account)
+        .values(
+            id=uuid.uuid4(),
+            kind="resident",
+            resident_id=resident_id,
+            community_id=community_id,
+            community_path=community_path,
+            name=name,
+            phone_hash=phone_hash,
+        )
+        .on_conflict_do_nothing(index_elements=[Account.resident_id])
+        .returning(Account.id)
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
+async def system_account(
+    session: AsyncSession, kind: str, community_id: uuid.UUID | None = None
+) -> uuid.UUID:
+    """The issuing account of a community, or the platform's mall-clearing / expiry account."""
+    where = (Account.kind == kind) & (
+        (Account.community_id == community_id) if kind == "issuing" else Account.kind.isnot(None)
+    )
+    found = await session.scalar(select(Account.id).where(where))
+    if found is not None:
+        return found
+    values = {"id": uuid.uuid4(), "kind": kind, "community_id": community_id}
+    await session.execute(pg_insert(Account).values(**values).on_conflict_do_nothing())
+    account_id = await session.scalar(select(Account.id).where(where))
+    assert account_id is not None
+    return account_id
+
+
+async def change_wallet(
+    session: AsyncSession, account_id: uuid.UUID, *, held: int = 0, debt: int = 0, earned: int = 0
+) -> None:
+    if held or debt or earned:
+        await session.execute(
+            update(Account)
+            .where(Account.id == account_id)
+            .values(
+                held=Account.held + held,
+                debt=Account.debt + debt,
+                lifetime_earned=Account.lifetime_earned + earned,
+            )
+        )
