@@ -44,7 +44,7 @@ def ledger_db() -> Iterator[str]:
 class Run:
     """One example: a fresh community with its own residents, on the shared database."""
 
-    def __init__(self, factory) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, factory) -> None:
         self.factory = factory
         self.community = uuid.uuid4()
         self.residents = [uuid.uuid4() for _ in range(RESIDENTS)]
@@ -72,7 +72,7 @@ class Run:
             except DomainError:
                 pass  # refused (e.g. reversing twice): nothing may have changed
 
-    async def _apply(self, session, op: str, a: int, b: int) -> None:  # type: ignore[no-untyped-def]
+    async def _apply(self, session, op: str, a: int, b: int) -> None:
         fact = ledger.Fact("test", uuid.uuid4().hex, "tester", "property", AT, "ITEM")
         if op in ("award", "deduct", "expire"):
             wallet = await accounts.lock_wallet(session, self.residents[a])
