@@ -152,6 +152,8 @@ class CommunitySettings(Base):
     __tablename__ = "community_settings"
 
     community_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    # The community's org path, learnt from identity's events: staff scope checks use it.
+    path: Mapped[str | None] = mapped_column(Text)
     publicity_days: Mapped[int] = mapped_column(Integer, server_default=text("3"))
     verified_only_spend: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     expiry_years: Mapped[int | None] = mapped_column(Integer)

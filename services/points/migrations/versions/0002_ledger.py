@@ -130,6 +130,7 @@ def upgrade() -> None:
     op.create_table(
         "community_settings",
         sa.Column("community_id", sa.Uuid(), nullable=False),
+        sa.Column("path", sa.Text(), nullable=True),
         sa.Column("publicity_days", sa.Integer(), server_default=sa.text("3"), nullable=False),
         sa.Column(
             "verified_only_spend", sa.Boolean(), server_default=sa.text("true"), nullable=False
