@@ -63,7 +63,6 @@ class ResidentMoved(_IdentityEvent):
 @REGISTRY.register
 class HouseholdMemberJoined(_IdentityEvent):
     event_type: ClassVar[str] = "org.shanzhi.identity.household.member_joined.v1"
-    aggregate_type: ClassVar[str] = "household"
 
     household_id: str = Id
     resident_id: str = Id
@@ -74,7 +73,6 @@ class HouseholdMemberJoined(_IdentityEvent):
 @REGISTRY.register
 class HouseholdMemberLeft(_IdentityEvent):
     event_type: ClassVar[str] = "org.shanzhi.identity.household.member_left.v1"
-    aggregate_type: ClassVar[str] = "household"
 
     household_id: str = Id
     resident_id: str = Id

@@ -34,7 +34,7 @@ class PointsAwarded(_Posted):
 
     event_type: ClassVar[str] = "org.shanzhi.points.awarded.v1"
 
-    points: int = Field(gt=0)
+    points: int = Field(ge=0, description="0 when a cap took all of it (see capped)")
     capped: int = Field(default=0, ge=0, description="points not given because of a cap")
     kind: Literal["award", "claim", "adjustment"] = "award"
 

@@ -73,7 +73,7 @@ def build_runtime(settings: KitSettings, subscriptions: Subscriptions) -> Servic
         retention_hours=settings.outbox_retention_hours,
     )
     consumer = None
-    if subscriptions.topics:
+    if subscriptions.topics and settings.consumer_enabled:
         consumer = ConsumerRunner(
             consumer_name=settings.service_name,
             topics=subscriptions.topics,

@@ -32,6 +32,8 @@ class KitSettings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     log_json: bool | None = None  # None: JSON when stderr is not a terminal
     log_level: str = "INFO"
+    # Off for API-only test apps, which must not join the service's consumer group.
+    consumer_enabled: bool = True
     outbox_poll_seconds: float = 5.0
     outbox_retention_hours: int = 72
 

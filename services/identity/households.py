@@ -97,7 +97,8 @@ async def join(
         community_id=str(household.community_id),
         joined_at=now,
     )
-    await publish(session, event, subject=str(household.id))
+    # Keyed by the resident: their events stay in order with resident.registered.
+    await publish(session, event, subject=str(person.id))
 
 
 async def remove_member(
@@ -120,7 +121,7 @@ async def remove_member(
     event = HouseholdMemberLeft(
         household_id=str(household.id), resident_id=str(person.id), left_at=now
     )
-    await publish(session, event, subject=str(household.id))
+    await publish(session, event, subject=str(person.id))
 
 
 async def members(*, session: AsyncSession, household: Household) -> list[Person]:

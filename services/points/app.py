@@ -1,17 +1,31 @@
 """Composition root of the points service (uvicorn factory `services.points.app:create_app`)."""
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 from fastapi import FastAPI
 
 from kit.service import create_service_app
-from services.points import api
+from services.points import api, api_accounts, api_boards, api_rules, api_staff
 from services.points.config import Settings
 from services.points.consumers import SUBSCRIPTIONS
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
+    app = create_service_app(
         settings or Settings(),
         title="善治 · 积分",
-        routers=[api.router],
+        routers=[
+            api.router,
+            api_accounts.router,
+            api_rules.router,
+            api_staff.router,
+            api_boards.router,
+        ],
         subscriptions=SUBSCRIPTIONS,
     )
+    # Time is injectable: tests move it to run publicity periods and expiry.
+    app.state.clock = clock or (lambda: datetime.now(UTC))
+    return app

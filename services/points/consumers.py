@@ -1,20 +1,24 @@
-"""The points service's subscription table: event type → handler, one line each.
-
-The runner starts only once the table has a handler, so no event is consumed (and its
-offset committed) before this service knows what to do with it.
-"""
+"""The points service's subscription table: event type → handler, one line each."""
 
 from kit.consumer_steps import Handler
 from kit.service import Subscriptions
+from services.points import awards_volunteer, projections
 
 TOPICS: tuple[str, ...] = (
-    "volunteer.events",
     "identity.events",
+    "volunteer.events",
     "notices.events",
     "petitions.events",
     "mall.events",
 )
 
-HANDLERS: dict[str, Handler] = {}
+HANDLERS: dict[str, Handler] = {
+    "org.shanzhi.identity.resident.registered.v1": projections.on_registered,
+    "org.shanzhi.identity.resident.verified.v1": projections.on_verified,
+    "org.shanzhi.identity.resident.moved.v1": projections.on_moved,
+    "org.shanzhi.identity.household.member_joined.v1": projections.on_joined,
+    "org.shanzhi.identity.household.member_left.v1": projections.on_left,
+    "org.shanzhi.volunteer.activity_completed.v1": awards_volunteer.on_activity_completed,
+}
 
 SUBSCRIPTIONS = Subscriptions(topics=TOPICS if HANDLERS else (), handlers=HANDLERS)

@@ -1,11 +1,16 @@
 """Holds for the mall saga: place (or reject), settle into mall clearing, release. Idempotent
-by order id: the `holds` row is the order's state, its postings are keyed by the order."""
+by order id: the `holds` row is the order's state, its postings are keyed by the order.
+
+Lock order is always the resident's wallet row, then the hold row: one resident's
+placements, settlements and releases queue on the wallet and cannot deadlock each other.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,6 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.points import accounts
 from services.points.ledger import Fact, post
 from services.points.models_flow import Hold
+from services.points.scope import settings_of
+
+Refusal = Literal["insufficient", "unverified", "unknown_resident"]
 
 
 @dataclass(frozen=True)
@@ -22,10 +30,13 @@ class HoldOutcome:
     resident_id: uuid.UUID | None
     community_id: uuid.UUID | None
     amount: int
-    reason: str | None = None
+    reason: Refusal | None = None
 
 
-def refusal(wallet: accounts.Wallet | None, amount: int, verified_only: bool) -> str | None:
+UNCHANGED = HoldOutcome("unchanged", None, None, 0)
+
+
+def refusal(wallet: accounts.Wallet | None, amount: int, verified_only: bool) -> Refusal | None:
     """Why a hold cannot be placed, or None when it can."""
     if wallet is None:
         return "unknown_resident"
@@ -40,30 +51,24 @@ async def place(
     session: AsyncSession,
     *,
     order_id: str,
-    resident_id: uuid.UUID,
+    resident_id: uuid.UUID | None,
     amount: int,
-    verified_only: bool,
     at: datetime,
+    verified_only: bool | None = None,
 ) -> HoldOutcome:
-    existing = await session.get(Hold, order_id)
-    if existing is not None:
-        return HoldOutcome(
-            "unchanged", existing.resident_id, existing.community_id, existing.amount
-        )
-    wallet = await accounts.lock_wallet(session, resident_id)
-    reason = refusal(wallet, amount, verified_only)
+    """Hold `amount` for the order or record why not; a repeat for the order changes nothing.
+
+    `verified_only=None` applies the policy of the resident's own community.
+    """
+    wallet = await accounts.lock_wallet(session, resident_id) if resident_id else None
+    if verified_only is None and wallet is not None:
+        verified_only = (await settings_of(session, wallet.community_id)).verified_only_spend
+    reason = refusal(wallet, amount, bool(verified_only))
     community = wallet.community_id if wallet else None
     status = "rejected" if reason else "placed"
-    await session.execute(
-        pg_insert(Hold).values(
-            order_id=order_id,
-            resident_id=resident_id,
-            community_id=community,
-            amount=amount,
-            status=status,
-            reason=reason,
-        )
-    )
+    row = {"resident_id": wallet and resident_id, "community_id": community, "amount": amount}
+    if not await _insert(session, order_id, status=status, reason=reason, **row):
+        return UNCHANGED
     if reason is None and wallet is not None:
         await accounts.change_wallet(session, wallet.id, held=amount)
         await post(session, kind="hold", fact=_fact(order_id, at), wallet=wallet, legs=[])
@@ -71,10 +76,11 @@ async def place(
 
 
 async def settle(session: AsyncSession, *, order_id: str, at: datetime) -> HoldOutcome:
-    """Spend the held points: resident → mall clearing."""
-    hold, wallet = await _placed(session, order_id)
-    if hold is None or wallet is None:
-        return HoldOutcome("unchanged", None, None, 0)
+    """Spend the held points: resident → mall clearing. Only a placed hold settles."""
+    found = await _lock_placed(session, order_id)
+    if found is None:
+        return UNCHANGED
+    hold, wallet = found
     clearing = await accounts.system_account(session, "mall_clearing")
     # held first, then the entries: balance - held never dips below zero in between.
     await accounts.change_wallet(session, wallet.id, held=-hold.amount)
@@ -86,28 +92,54 @@ async def settle(session: AsyncSession, *, order_id: str, at: datetime) -> HoldO
         legs=[(wallet.id, -hold.amount), (clearing, hold.amount)],
     )
     await _mark(session, order_id, "settled")
-    return HoldOutcome("settled", hold.resident_id, hold.community_id, hold.amount)
+    return HoldOutcome("settled", wallet.resident_id, wallet.community_id, hold.amount)
 
 
 async def release(session: AsyncSession, *, order_id: str, at: datetime) -> HoldOutcome:
-    hold, wallet = await _placed(session, order_id)
-    if hold is None or wallet is None:
-        return HoldOutcome("unchanged", None, None, 0)
+    """Give the held points back. A release for an order points never saw leaves a released
+    row behind, so a placement that arrives late holds nothing for a dead order."""
+    found = await _lock_placed(session, order_id)
+    if found is None:
+        await _insert(session, order_id, status="released", reason=None, amount=0)
+        return UNCHANGED
+    hold, wallet = found
     await accounts.change_wallet(session, wallet.id, held=-hold.amount)
     await post(session, kind="release", fact=_fact(order_id, at), wallet=wallet, legs=[])
     await _mark(session, order_id, "released")
-    return HoldOutcome("released", hold.resident_id, hold.community_id, hold.amount)
+    return HoldOutcome("released", wallet.resident_id, wallet.community_id, hold.amount)
 
 
-async def _placed(
+@dataclass(frozen=True)
+class _Placed:
+    amount: int
+
+
+async def _lock_placed(
     session: AsyncSession, order_id: str
-) -> tuple[Hold | None, accounts.Wallet | None]:
-    hold = await session.scalar(
-        select(Hold).where(Hold.order_id == order_id, Hold.status == "placed").with_for_update()
+) -> tuple[_Placed, accounts.Wallet] | None:
+    """The placed hold of the order and its wallet, both locked (wallet first); else None."""
+    placed = (Hold.order_id == order_id) & (Hold.status == "placed")
+    resident = await session.scalar(select(Hold.resident_id).where(placed))
+    if resident is None:
+        return None
+    wallet = await accounts.lock_wallet(session, resident)
+    amount = await session.scalar(select(Hold.amount).where(placed).with_for_update())
+    if wallet is None or amount is None:
+        return None  # settled or released while we waited for the wallet
+    return _Placed(amount), wallet
+
+
+async def _insert(
+    session: AsyncSession, order_id: str, *, status: str, reason: str | None, **row: object
+) -> bool:
+    """Write the order's hold row; False when the order already has one."""
+    stmt = (
+        pg_insert(Hold)
+        .values(order_id=order_id, status=status, reason=reason, **row)
+        .on_conflict_do_nothing(index_elements=[Hold.order_id])
+        .returning(Hold.order_id)
     )
-    if hold is None or hold.resident_id is None:
-        return None, None
-    return hold, await accounts.lock_wallet(session, hold.resident_id)
+    return (await session.execute(stmt)).first() is not None
 
 
 async def _mark(session: AsyncSession, order_id: str, status: str) -> None:

@@ -90,14 +90,14 @@ class Db:
 
 
 @asynccontextmanager
-async def scratch_database() -> AsyncIterator[Db]:
-    """A fresh database migrated like a service's (outbox, inbox) plus an `applied` table."""
+async def scratch_database(service: str = "identity") -> AsyncIterator[Db]:
+    """A fresh database migrated like `service`'s (outbox, inbox, ...) plus an `applied` table."""
     from kit.migrate import upgrade_head
 
     name = unique("t")
     url = await create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, "identity", url)
+        await asyncio.to_thread(upgrade_head, service, url)
         dsn = asyncpg_dsn(url)
         conn = await asyncpg.connect(dsn)
         await conn.execute(APPLIED_DDL)

@@ -106,4 +106,4 @@ async def test_only_district_admins_manage_partners(identity: Identity, tree: Tr
 
 def _event(record, household: str) -> dict[str, Any] | None:
     event = json.loads(record.value)
-    return event if event.get("subject") == household else None
+    return event if event.get("data", {}).get("household_id") == household else None

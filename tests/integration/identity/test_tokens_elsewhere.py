@@ -35,7 +35,10 @@ async def points(identity: Identity, kafka: str) -> AsyncIterator[httpx.AsyncCli
     url = await support.create_database(name)
     try:
         await asyncio.to_thread(upgrade_head, "points", url)
-        app = create_points(PointsSettings(database_url=url, kafka_bootstrap_servers=kafka))
+        settings = PointsSettings(
+            database_url=url, kafka_bootstrap_servers=kafka, consumer_enabled=False
+        )
+        app = create_points(settings)
         app.include_router(probe)
         # The JWKS comes from the identity app over HTTP semantics, in process.
         to_identity = httpx.AsyncClient(transport=httpx.ASGITransport(app=identity.app))

@@ -1,0 +1,42 @@
+"""Accounts: /api/points/accounts/..."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from kit.deps import CurrentPrincipal
+from kit.errors import NotFound
+from services.points import statements
+from services.points.deps import PointsStaff, Session
+from services.points.schemas import AccountOut, PostingPage
+
+router = APIRouter(tags=["accounts"])
+
+
+@router.get("/accounts/me")
+async def my_account(principal: CurrentPrincipal, session: Session) -> AccountOut:
+    account = await statements.account_of(session, uuid.UUID(principal.sub))
+    return await statements.account_out(session, account)
+
+
+@router.get("/accounts/me/postings")
+async def my_postings(
+    principal: CurrentPrincipal,
+    session: Session,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> PostingPage:
+    return await statements.postings_page(session, uuid.UUID(principal.sub), cursor, limit)
+
+
+@router.get("/accounts/{resident_id}")
+async def resident_account(
+    resident_id: uuid.UUID, scope: PointsStaff, session: Session
+) -> AccountOut:
+    account = await statements.account_of(session, resident_id)
+    if account.community_path is None or not scope.covers(account.community_path):
+        raise NotFound("积分账户不存在")
+    return await statements.account_out(session, account)

@@ -1,0 +1,77 @@
+"""Red lists (红榜): an index read of the score aggregates, names masked for the public."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.points.models import Account, Score
+from services.points.schemas import BoardRow
+from services.points.wallet import periods
+
+By = Literal["resident", "household"]
+Period = Literal["month", "year", "all"]
+
+
+def mask_name(name: str) -> str:
+    """张*三 (a public board never shows a full name)."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return f"{name[0]}*"
+    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"
+
+
+def period_key(period: Period, now: datetime) -> str:
+    month, year, everything = periods(now)
+    return {"month": month, "year": year, "all": everything}[period]
+
+
+async def leaderboard(
+    session: AsyncSession,
+    *,
+    community_id: uuid.UUID,
+    by: By,
+    period: Period,
+    now: datetime,
+    limit: int,
+) -> list[BoardRow]:
+    rows = (
+        await session.execute(
+            select(Score.subject_id, Score.score)
+            .where(
+                Score.community_id == community_id,
+                Score.subject_kind == by,
+                Score.period == period_key(period, now),
+            )
+            .order_by(Score.score.desc(), Score.subject_id)
+            .limit(limit)
+        )
+    ).all()
+    names = await _names(session, by, [r.subject_id for r in rows])
+    return [
+        BoardRow(
+            rank=i + 1, subject_id=r.subject_id, name=names.get(r.subject_id, "居民"), score=r.score
+        )
+        for i, r in enumerate(rows)
+    ]
+
+
+async def _names(session: AsyncSession, by: By, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    if by == "resident":
+        found = await session.execute(
+            select(Account.resident_id, Account.name).where(Account.resident_id.in_(ids))
+        )
+        return {rid: mask_name(name or "居民") for rid, name in found if rid}
+    found = await session.execute(
+        select(Account.household_id, func.min(Account.name))
+        .where(Account.household_id.in_(ids))
+        .group_by(Account.household_id)
+    )
+    return {hid: f"{mask_name(name or '居民')}家" for hid, name in found if hid}

@@ -1,0 +1,104 @@
+"""Request and response models of the points API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HouseholdOut(BaseModel):
+    id: uuid.UUID
+    balance: int
+    score: int
+
+
+class AccountOut(BaseModel):
+    resident_id: uuid.UUID
+    community_id: uuid.UUID | None
+    balance: int
+    held: int
+    available: int
+    debt: int
+    lifetime_earned: int
+    household: HouseholdOut | None
+
+
+class PostingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: str
+    item_code: str | None
+    source_type: str
+    source_id: str
+    reason: str
+    score_delta: int
+    capped: int
+    occurred_at: datetime
+    created_at: datetime
+
+
+class PostingPage(BaseModel):
+    items: list[PostingOut]
+    next_cursor: str | None
+
+
+class RuleVersionOut(BaseModel):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    version: int
+    status: str
+    effective_from: str | None
+    items: list[dict[str, object]]
+
+
+class AdjustmentIn(In):
+    resident_id: uuid.UUID
+    amount: int = Field(ge=-10_000, le=10_000, description="positive awards, negative deducts")
+    item_code: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    reason: Reason
+
+    @model_validator(mode="after")
+    def _nonzero(self) -> AdjustmentIn:
+        if self.amount == 0:
+            raise ValueError("amount must not be zero")
+        return self
+
+
+class ReversalIn(In):
+    reason: Reason
+
+
+class BoardRow(BaseModel):
+    rank: int
+    subject_id: uuid.UUID
+    name: str
+    score: int
+
+
+class UnmatchedOut(BaseModel):
+    id: uuid.UUID
+    community_id: uuid.UUID | None
+    activity_type: str
+    title: str
+    status: str
+    created_at: datetime
+
+
+class UnmatchedResolveIn(In):
+    action: Literal["map", "dismiss"]
+    item_code: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = None
+    reason: Reason | None = None
+
+
+class EmptyIn(In):
+    pass
