@@ -44,6 +44,8 @@ class ServiceRuntime:
     consumer: ConsumerRunner | None
     kafka_client: AIOKafkaClient
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    # Set when the process shuts down: background jobs started by services watch it.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
         self.tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
@@ -51,6 +53,7 @@ class ServiceRuntime:
             self.tasks.append(asyncio.create_task(self.consumer.run(), name="consumer"))
 
     async def stop(self) -> None:
+        self.stopping.set()
         await self.relay.stop()
         if self.consumer is not None:
             await self.consumer.stop()

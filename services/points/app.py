@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 
 from kit.service import create_service_app
-from services.points import api, api_accounts, api_boards, api_rules, api_staff
+from services.points import api, api_accounts, api_boards, api_claims, api_rules, api_staff
 from services.points.config import Settings
 from services.points.consumers import SUBSCRIPTIONS
+from services.points.scheduler import start_jobs
 
 
 def create_app(
@@ -23,8 +24,10 @@ def create_app(
             api_rules.router,
             api_staff.router,
             api_boards.router,
+            api_claims.router,
         ],
         subscriptions=SUBSCRIPTIONS,
+        on_startup=[start_jobs],
     )
     # Time is injectable: tests move it to run publicity periods and expiry.
     app.state.clock = clock or (lambda: datetime.now(UTC))

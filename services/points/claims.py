@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.points import ClaimReviewed
 from kit.deps import StaffScope
 from kit.errors import Conflict, Forbidden, Invalid, NotFound
-from services.points import rules, scope
+from services.points import boards, rules, scope
 from services.points.events import publish
 from services.points.models import Account
 from services.points.models_flow import Claim, Objection
@@ -96,14 +96,8 @@ def publicity_ends(now: datetime, days: int) -> datetime:
 
 
 def mask_name(name: str | None) -> str:
-    """张*三 for public boards: first and last character kept (the rule identity uses too)."""
-    if not name:
-        return "*"
-    if len(name) == 1:
-        return name
-    if len(name) == 2:
-        return f"{name[0]}*"
-    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"
+    """张*三 on the public board, by the same rule as the red lists."""
+    return boards.mask_name(name or "居民")
 
 
 def encode_cursor(claim: Claim) -> str:
@@ -113,9 +107,12 @@ def encode_cursor(claim: Claim) -> str:
 def decode_cursor(raw: str) -> tuple[datetime, uuid.UUID]:
     try:
         at, claim_id = raw.split("|")
-        return datetime.fromisoformat(at), uuid.UUID(claim_id)
+        when, after = datetime.fromisoformat(at), uuid.UUID(claim_id)
     except ValueError:
         raise Invalid("分页游标无效", field="cursor") from None
+    if when.tzinfo is None:
+        raise Invalid("分页游标无效", field="cursor")
+    return when, after
 
 
 @dataclass(frozen=True)
@@ -359,9 +356,14 @@ async def publicity_board(
         .order_by(Claim.publicity_ends_at, Claim.id)
         .limit(limit)
     )
-    notices = []
-    for claim, name in rows.tuples():
-        item = await claim_item(session, claim)
+    notices, lists = [], dict[date, dict[str, rules.Item]]()  # one list lookup per day
+    for claim, name in rows:
+        if claim.occurred_on not in lists:
+            version = await rules.in_force(
+                session, community_id=community_id, at=fact_time(claim.occurred_on)
+            )
+            lists[claim.occurred_on] = {i.code: i for i in rules.items_of(version)}
+        item = lists[claim.occurred_on].get(claim.item_code)
         notices.append(
             Notice(
                 claim_id=claim.id,

@@ -66,7 +66,7 @@ async def place(
     reason = refusal(wallet, amount, bool(verified_only))
     community = wallet.community_id if wallet else None
     status = "rejected" if reason else "placed"
-    row = {"resident_id": wallet and resident_id, "community_id": community, "amount": amount}
+    row = {"resident_id": resident_id, "community_id": community, "amount": amount}
     if not await _insert(session, order_id, status=status, reason=reason, **row):
         return UNCHANGED
     if reason is None and wallet is not None:
@@ -80,19 +80,19 @@ async def settle(session: AsyncSession, *, order_id: str, at: datetime) -> HoldO
     found = await _lock_placed(session, order_id)
     if found is None:
         return UNCHANGED
-    hold, wallet = found
+    amount, wallet = found
     clearing = await accounts.system_account(session, "mall_clearing")
     # held first, then the entries: balance - held never dips below zero in between.
-    await accounts.change_wallet(session, wallet.id, held=-hold.amount)
+    await accounts.change_wallet(session, wallet.id, held=-amount)
     await post(
         session,
         kind="settle",
         fact=_fact(order_id, at),
         wallet=wallet,
-        legs=[(wallet.id, -hold.amount), (clearing, hold.amount)],
+        legs=[(wallet.id, -amount), (clearing, amount)],
     )
     await _mark(session, order_id, "settled")
-    return HoldOutcome("settled", wallet.resident_id, wallet.community_id, hold.amount)
+    return HoldOutcome("settled", wallet.resident_id, wallet.community_id, amount)
 
 
 async def release(session: AsyncSession, *, order_id: str, at: datetime) -> HoldOutcome:
@@ -102,21 +102,14 @@ async def release(session: AsyncSession, *, order_id: str, at: datetime) -> Hold
     if found is None:
         await _insert(session, order_id, status="released", reason=None, amount=0)
         return UNCHANGED
-    hold, wallet = found
-    await accounts.change_wallet(session, wallet.id, held=-hold.amount)
+    amount, wallet = found
+    await accounts.change_wallet(session, wallet.id, held=-amount)
     await post(session, kind="release", fact=_fact(order_id, at), wallet=wallet, legs=[])
     await _mark(session, order_id, "released")
-    return HoldOutcome("released", wallet.resident_id, wallet.community_id, hold.amount)
+    return HoldOutcome("released", wallet.resident_id, wallet.community_id, amount)
 
 
-@dataclass(frozen=True)
-class _Placed:
-    amount: int
-
-
-async def _lock_placed(
-    session: AsyncSession, order_id: str
-) -> tuple[_Placed, accounts.Wallet] | None:
+async def _lock_placed(session: AsyncSession, order_id: str) -> tuple[int, accounts.Wallet] | None:
     """The placed hold of the order and its wallet, both locked (wallet first); else None."""
     placed = (Hold.order_id == order_id) & (Hold.status == "placed")
     resident = await session.scalar(select(Hold.resident_id).where(placed))
@@ -126,7 +119,7 @@ async def _lock_placed(
     amount = await session.scalar(select(Hold.amount).where(placed).with_for_update())
     if wallet is None or amount is None:
         return None  # settled or released while we waited for the wallet
-    return _Placed(amount), wallet
+    return amount, wallet
 
 
 async def _insert(
