@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,11 +46,12 @@ class Item(BaseModel):
     caps: Caps = Caps()
     triggers: list[Trigger] = Field(default_factory=list, max_length=20)
 
-    @model_validator(mode="after")
-    def _nonzero(self) -> Item:
-        if self.points == 0:
+    @field_validator("points")
+    @classmethod
+    def _nonzero(cls, points: int) -> int:
+        if points == 0:
             raise ValueError("points must not be zero")
-        return self
+        return points
 
 
 class PointsList(BaseModel):
@@ -59,12 +60,13 @@ class PointsList(BaseModel):
     items: list[Item] = Field(min_length=1, max_length=200)
     effective_from: date | None = None
 
-    @model_validator(mode="after")
-    def _unique_codes(self) -> PointsList:
-        codes = [i.code for i in self.items]
+    @field_validator("items")
+    @classmethod
+    def _unique_codes(cls, items: list[Item]) -> list[Item]:
+        codes = [i.code for i in items]
         if len(codes) != len(set(codes)):
             raise ValueError("item codes must be unique within a list")
-        return self
+        return items
 
 
 def matches(item: Item, source: Source, activity_type: str | None) -> bool:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -67,11 +67,12 @@ class AdjustmentIn(In):
     item_code: Annotated[str, StringConstraints(min_length=1, max_length=32)]
     reason: Reason
 
-    @model_validator(mode="after")
-    def _nonzero(self) -> AdjustmentIn:
-        if self.amount == 0:
+    @field_validator("amount")
+    @classmethod
+    def _nonzero(cls, amount: int) -> int:
+        if amount == 0:
             raise ValueError("amount must not be zero")
-        return self
+        return amount
 
 
 class ReversalIn(In):
