@@ -168,7 +168,8 @@ def _print_apps(settings: DeploySettings, readiness: dict[str, float | None]) ->
         base = f"http://127.0.0.1:{settings.service_port(name)}"
         took = readiness.get(name)
         state = f"ready in {took:.1f} s" if took is not None else "NOT READY"
-        print(f"  {name:<10} {base}  docs {base}/docs  metrics {base}/metrics  ({state})")
+        docs = f"{base}/docs" if name == "gateway" else f"{base}/api/{name}/docs"
+        print(f"  {name:<10} {base}  docs {docs}  metrics {base}/metrics  ({state})")
 
 
 def _print_infra(endpoints: Endpoints) -> None:

@@ -126,3 +126,58 @@ def communities() -> list[str]:
 def reviewer_of(community: str) -> Staff:
     """The community's staff member who reviews verifications and manages households."""
     return next(s for s in STAFF if s.community == community and s.role == "community_staff")
+
+
+def _item(code: str, name: str, category: str, points: int, **extra: object) -> dict[str, object]:
+    return {"code": code, "name": name, "category": category, "points": points, **extra}
+
+
+COMMON_ITEMS: tuple[dict[str, object], ...] = (
+    _item("WELCOME", "注册善治平台", "参与治理", 10, triggers=[{"source": "registration"}]),
+    _item(
+        "VOL-ENV",
+        "环境整治志愿服务",
+        "志愿服务",
+        5,
+        caps={"day": 10},
+        triggers=[{"source": "volunteer", "activity_type": "环境整治"}],
+    ),
+    _item(
+        "VOL-ELDER",
+        "助老服务",
+        "志愿服务",
+        2,
+        unit="per_hour",
+        caps={"month": 40},
+        triggers=[{"source": "volunteer", "activity_type": "助老服务"}],
+    ),
+    _item(
+        "VOL-OTHER",
+        "其他志愿服务",
+        "志愿服务",
+        3,
+        caps={"day": 6},
+        triggers=[{"source": "volunteer"}],
+    ),
+    _item("ACTIVITY", "参加社区活动", "参与治理", 2, triggers=[{"source": "activity"}]),
+    _item("ADOPTED", "建议被采纳", "参与治理", 5, triggers=[{"source": "petition_adopted"}]),
+    _item(
+        "YARD",
+        "庭院整洁户",
+        "乡风文明",
+        3,
+        requires_claim=True,
+        evidence_required=True,
+        caps={"month": 3},
+    ),
+    _item("VIOLATION", "违反村规民约", "扣分项", -10),
+)
+LOCAL_ITEMS: dict[str, tuple[dict[str, object], ...]] = {
+    "xiaobeijie": (_item("SORTING", "垃圾分类示范", "乡风文明", 2, requires_claim=True),),
+    "fuxing-sq": (_item("HARVEST", "帮助邻里秋收", "邻里互助", 4, requires_claim=True),),
+}
+
+
+def points_list(community: str) -> list[dict[str, object]]:
+    """The community's 积分清单: the common items plus its own local ones."""
+    return [*COMMON_ITEMS, *LOCAL_ITEMS.get(community, ())]

@@ -40,12 +40,18 @@ class Caller:
     token: str | None = None
 
     async def call(
-        self, method: str, path: str, *, body: Json | None = None, conflict_ok: bool = False
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Json | None = None,
+        conflict_ok: bool = False,
+        service: str = "identity",
     ) -> Any:
         """The JSON answer; None for a 409 when `conflict_ok` (the thing exists already)."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         answer = await self.client.request(
-            method, f"/api/identity{path}", json=body, headers=headers
+            method, f"/api/{service}{path}", json=body, headers=headers
         )
         if answer.status_code == 409 and conflict_ok:
             return None
@@ -150,6 +156,39 @@ async def ensure_household(
             await reviewer.call("POST", path, body={"person_id": member.me["id"]}, conflict_ok=True)
 
 
+async def ensure_points_list(staff: Caller, community_id: str, items: list[Json]) -> None:
+    """Publish the community's points list unless one is in force already."""
+    shown = await staff.client.get(f"/api/points/communities/{community_id}/rules")
+    if shown.status_code == 200:
+        return
+    path = f"/communities/{community_id}/rules"
+    draft = await staff.call("POST", path, body={"items": items}, service="points")
+    await staff.call("POST", f"/rules/{draft['id']}/publish", body={}, service="points")
+
+
+async def award_activity(staff: Caller, resident_id: str, amount: int) -> None:
+    """Some points for the red list, once: the account opens when points hears of the person."""
+    for _ in range(60):
+        shown = await staff.client.get(
+            f"/api/points/accounts/{resident_id}",
+            headers={"Authorization": f"Bearer {staff.token}"},
+        )
+        if shown.status_code == 200:
+            break
+        await asyncio.sleep(0.5)
+    else:
+        raise SeedError(f"points account of {resident_id} did not open")
+    if shown.json()["lifetime_earned"] > 10:  # more than the welcome award: done before
+        return
+    body = {
+        "resident_id": resident_id,
+        "amount": amount,
+        "item_code": "ACTIVITY",
+        "reason": "参加社区志愿活动（演示数据）",
+    }
+    await staff.call("POST", "/adjustments", body=body, service="points")
+
+
 async def ensure_partner(admin: Caller, partner_file: Path) -> str:
     """The volunteer platform and its signing secret, written once to `partner_file` (0600).
 
@@ -200,12 +239,18 @@ async def load(
         code: (await log_in(client, demo.reviewer_of(code).phone, demo.DEMO_PASSWORD)).caller
         for code in demo.communities()
     }
+    # The lists first: a resident registering afterwards gets the welcome award.
+    for code in demo.communities():
+        await ensure_points_list(reviewers[code], units[code], demo.points_list(code))
     residents = await ensure_accounts(client, demo.RESIDENTS, units)
     for resident in demo.RESIDENTS:
         await verify(resident, residents[resident.phone], reviewers[resident.community])
     for household in demo.HOUSEHOLDS:
         await ensure_household(household, residents, reviewers[household.community])
     partner_id = await ensure_partner(admin, partner_file)
+    for n, resident in enumerate(r for r in demo.RESIDENTS if r.verification == "verified"):
+        account = residents[resident.phone]
+        await award_activity(reviewers[resident.community], account.me["id"], 2 + (n * 3) % 9)
     verified = sum(r.verification == "verified" for r in demo.RESIDENTS)
     return (
         f"{len(demo.UNITS)} org units, {len(demo.STAFF)} staff, {len(demo.RESIDENTS)} residents "
