@@ -6,7 +6,15 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 
 from kit.service import create_service_app
-from services.points import api, api_accounts, api_boards, api_claims, api_rules, api_staff
+from services.points import (
+    api,
+    api_accounts,
+    api_boards,
+    api_claims,
+    api_rules,
+    api_settings,
+    api_staff,
+)
 from services.points.config import Settings
 from services.points.consumers import SUBSCRIPTIONS
 from services.points.scheduler import start_jobs
@@ -25,6 +33,7 @@ def create_app(
             api_staff.router,
             api_boards.router,
             api_claims.router,
+            api_settings.router,
         ],
         subscriptions=SUBSCRIPTIONS,
         on_startup=[start_jobs],

@@ -2,7 +2,7 @@
 
 from kit.consumer_steps import Handler
 from kit.service import Subscriptions
-from services.points import awards_volunteer, projections, saga
+from services.points import awards_events, awards_volunteer, projections, saga
 
 TOPICS: tuple[str, ...] = (
     "identity.events",
@@ -19,6 +19,8 @@ HANDLERS: dict[str, Handler] = {
     "org.shanzhi.identity.household.member_joined.v1": projections.on_joined,
     "org.shanzhi.identity.household.member_left.v1": projections.on_left,
     "org.shanzhi.volunteer.activity_completed.v1": awards_volunteer.on_activity_completed,
+    "org.shanzhi.notices.activity.attended.v1": awards_events.on_activity_attended,
+    "org.shanzhi.petitions.petition.adopted.v1": awards_events.on_petition_adopted,
     **saga.HANDLERS,
 }
 

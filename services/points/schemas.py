@@ -103,3 +103,13 @@ class UnmatchedResolveIn(In):
 
 class EmptyIn(In):
     pass
+
+
+class CommunitySettingsIn(In):
+    publicity_days: int = Field(default=3, ge=1, le=30)
+    verified_only_spend: bool = True
+    expiry_years: int | None = Field(default=None, ge=1, le=10, description="None: never")
+
+
+class CommunitySettingsOut(CommunitySettingsIn):
+    community_id: uuid.UUID

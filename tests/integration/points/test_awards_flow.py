@@ -220,3 +220,55 @@ async def test_the_list_version_in_force_when_the_fact_happened_applies(flow: Fl
 
 async def _count(flow: Flow, sql: str, *args: object) -> bool:
     return bool(await flow.db.fetchval(sql, *args))
+
+
+async def test_attended_activities_and_adopted_suggestions_earn_by_their_triggers(flow: Flow):
+    from contracts.notices import ActivityAttended
+    from contracts.petitions import PetitionAdopted
+
+    async with unit_of_work(flow.db.factory) as session:
+        items = [
+            *ITEMS,
+            {
+                "code": "ACT",
+                "name": "参加社区活动",
+                "category": "参与",
+                "points": 2,
+                "triggers": [{"source": "activity"}],
+            },
+            {
+                "code": "ADOPT",
+                "name": "建议被采纳",
+                "category": "参与",
+                "points": 5,
+                "triggers": [{"source": "petition_adopted"}],
+            },
+        ]
+        body = rules.PointsList.model_validate({"items": items, "effective_from": "2026-01-02"})
+        version = await rules.draft(session, community_id=COMMUNITY, body=body, actor="t")
+        await rules.publish(session, version_id=version.id, now=datetime.now(UTC))
+        await session.commit()
+    resident, ph = uuid.uuid4(), phone_hash()
+    attended = new_event(
+        ActivityAttended(
+            activity_id="a1",
+            activity_type="重阳节活动",
+            resident_id=str(resident),
+            community_id=str(COMMUNITY),
+            attended_at=datetime.now(UTC),
+        ),
+        source="/services/notices",
+        subject=str(resident),
+    )
+    adopted = new_event(
+        PetitionAdopted(
+            petition_id="p1",
+            resident_id=str(resident),
+            community_id=str(COMMUNITY),
+            adopted_at=datetime.now(UTC),
+        ),
+        source="/services/petitions",
+        subject=str(resident),
+    )
+    await flow.send(registered(resident, ph), attended, attended, adopted)
+    assert await flow.settled(resident, 10 + 2 + 5)

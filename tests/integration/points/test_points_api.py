@@ -243,3 +243,18 @@ async def test_staff_map_an_unmatched_activity_to_an_item(points: PointsHarness)
         resolve, json={"action": "map", "item_code": "HELP"}, headers=staff
     )
     assert again.status_code == 409 and await points.balance(resident) == 3
+
+
+async def test_community_admins_set_the_points_policy(points: PointsHarness):
+    community = await points.community()
+    path = f"/api/points/communities/{community.id}/settings"
+    assert (await points.client.get(path)).json()["publicity_days"] == 3
+    staff = points.staff(community, "community_staff")
+    body = {"publicity_days": 5, "verified_only_spend": False, "expiry_years": 2}
+    assert (await points.client.put(path, json=body, headers=staff)).status_code == 403
+    admin = points.staff(community, "community_admin")
+    saved = await points.client.put(path, json=body, headers=admin)
+    assert saved.status_code == 200 and saved.json()["expiry_years"] == 2
+    bad = await points.client.put(path, json={**body, "publicity_days": 0}, headers=admin)
+    assert bad.status_code == 422 and bad.json()["field"] == "publicity_days"
+    assert (await points.client.get(path)).json()["publicity_days"] == 5
