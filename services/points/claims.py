@@ -1,139 +1,78 @@
-"""Points claims (申报 → 审核 → 公示): the pure rules first, then the service functions."""
+"""Points claims (申报 → 审核 → 公示): the service functions (rules in claims_rules.py)."""
 
 from __future__ import annotations
 
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.points import ClaimReviewed
 from kit.deps import StaffScope
-from kit.errors import Conflict, Forbidden, Invalid, NotFound
-from services.points import boards, rules, scope
+from kit.errors import Conflict, NotFound
+from services.points import rules, scope
+from services.points.claims_rules import (  # the rules, re-exported for callers
+    CLAIM_FLOW as CLAIM_FLOW,
+)
+from services.points.claims_rules import (
+    CLAIM_MISSING as CLAIM_MISSING,
+)
+from services.points.claims_rules import (
+    MAX_AGE_DAYS as MAX_AGE_DAYS,
+)
+from services.points.claims_rules import (
+    OBJECTION_FLOW as OBJECTION_FLOW,
+)
+from services.points.claims_rules import (
+    ClaimDraft as ClaimDraft,
+)
+from services.points.claims_rules import (
+    Notice as Notice,
+)
+from services.points.claims_rules import (
+    check_claimable as check_claimable,
+)
+from services.points.claims_rules import (
+    check_objection_window as check_objection_window,
+)
+from services.points.claims_rules import (
+    check_objector as check_objector,
+)
+from services.points.claims_rules import (
+    check_occurred_on as check_occurred_on,
+)
+from services.points.claims_rules import (
+    check_review as check_review,
+)
+from services.points.claims_rules import (
+    decode_cursor as decode_cursor,
+)
+from services.points.claims_rules import (
+    encode_cursor as encode_cursor,
+)
+from services.points.claims_rules import (
+    fact_time as fact_time,
+)
+from services.points.claims_rules import (
+    local_day as local_day,
+)
+from services.points.claims_rules import (
+    mask_name as mask_name,
+)
+from services.points.claims_rules import (
+    next_status as next_status,
+)
+from services.points.claims_rules import (
+    publicity_ends as publicity_ends,
+)
 from services.points.events import publish
 from services.points.models import Account
 from services.points.models_flow import Claim, Objection
-from services.points.wallet import LOCAL
 
 log = logging.getLogger("points.claims")
-
-MAX_AGE_DAYS = 90
-CLAIM_MISSING = "申报不存在或无权访问"
-
-# A claim's life as data: (status, action) → next status. Anything not listed is a 409.
-CLAIM_FLOW: dict[tuple[str, str], str] = {
-    ("submitted", "approve"): "publicity",
-    ("submitted", "reject"): "rejected",
-    ("publicity", "object"): "publicity",
-    ("publicity", "uphold"): "rejected",
-    # A second upheld objection on an already rejected claim changes nothing.
-    ("rejected", "uphold"): "rejected",
-    ("publicity", "vest"): "vested",
-}
-OBJECTION_FLOW: dict[tuple[str, str], str] = {
-    ("open", "uphold"): "upheld",
-    ("open", "dismiss"): "dismissed",
-}
-
-
-def next_status(flow: dict[tuple[str, str], str], status: str, action: str) -> str:
-    """The one place a transition is checked; a refused one is a Conflict (409)."""
-    after = flow.get((status, action))
-    if after is None:
-        raise Conflict("当前状态不允许该操作", field="status", current=status, action=action)
-    return after
-
-
-def local_day(at: datetime) -> date:
-    return at.astimezone(LOCAL).date()
-
-
-def fact_time(day: date) -> datetime:
-    """A moment on `day` (local noon), for finding the list version in force that day."""
-    return datetime.combine(day, time(12), tzinfo=LOCAL)
-
-
-def check_occurred_on(occurred_on: date, *, today: date, max_age_days: int = MAX_AGE_DAYS) -> None:
-    if occurred_on > today:
-        raise Invalid("发生日期不能晚于今天", field="occurred_on")
-    if occurred_on < today - timedelta(days=max_age_days):
-        raise Invalid(f"只能申报{max_age_days}天内发生的事项", field="occurred_on")
-
-
-def check_claimable(item: rules.Item, evidence: Sequence[str]) -> None:
-    """Only positive items marked `requires_claim` are claimed; some need evidence."""
-    if not item.requires_claim or item.points <= 0:
-        raise Invalid("该项目无需申报", field="item_code")
-    if item.evidence_required and not evidence:
-        raise Invalid("该项目需要提供证明材料", field="evidence")
-
-
-def check_review(decision: str, reason: str | None) -> None:
-    if decision == "reject" and not reason:
-        raise Invalid("驳回时需要说明理由", field="reason")
-
-
-def check_objector(claim: Claim, objector: uuid.UUID, community_id: uuid.UUID | None) -> None:
-    if community_id != claim.community_id:
-        raise Forbidden("只有本社区的居民可以提出异议")
-    if objector == claim.resident_id:
-        raise Forbidden("不能对自己的申报提出异议")
-
-
-def check_objection_window(status: str, ends_at: datetime | None, now: datetime) -> None:
-    next_status(CLAIM_FLOW, status, "object")
-    if ends_at is None or now >= ends_at:
-        raise Conflict("公示期已结束", field="status", current=status, action="object")
-
-
-def publicity_ends(now: datetime, days: int) -> datetime:
-    return now + timedelta(days=days)
-
-
-def mask_name(name: str | None) -> str:
-    """张*三 on the public board, by the same rule as the red lists."""
-    return boards.mask_name(name or "居民")
-
-
-def encode_cursor(claim: Claim) -> str:
-    return f"{claim.created_at.isoformat()}|{claim.id}"
-
-
-def decode_cursor(raw: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        at, claim_id = raw.split("|")
-        when, after = datetime.fromisoformat(at), uuid.UUID(claim_id)
-    except ValueError:
-        raise Invalid("分页游标无效", field="cursor") from None
-    if when.tzinfo is None:
-        raise Invalid("分页游标无效", field="cursor")
-    return when, after
-
-
-@dataclass(frozen=True)
-class ClaimDraft:
-    item_code: str
-    occurred_on: date
-    description: str
-    evidence: list[str]
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One line of the public board: no resident id, no phone, the name masked."""
-
-    claim_id: uuid.UUID
-    name: str
-    item_code: str
-    item_name: str | None
-    points: int | None
-    occurred_on: date
-    publicity_ends_at: datetime | None
 
 
 def resident_id_of(sub: str) -> uuid.UUID:
