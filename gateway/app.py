@@ -35,9 +35,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await client.aclose()
 
-    checks = {name: upstream_check(client, url) for name, url in settings.service_urls.items()}
+    urls = {name: settings.urls_of(name) for name in settings.service_urls}
+    checks = {name: upstream_check(client, bases[0]) for name, bases in urls.items() if bases}
     app = create_web_app(
         service="gateway", title="善治 · 网关", checks=checks, lifespan=lifespan, api_prefix=""
     )
-    app.include_router(proxy_router(client, settings.service_urls))
+    app.include_router(proxy_router(client, urls))
     return app

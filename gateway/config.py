@@ -1,19 +1,42 @@
 """Settings of the gateway."""
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
-from kit.settings import KitSettings
+from kit.settings import DEFAULT_SECRET, KitSettings
 
 SERVICES = ("identity", "points", "petitions", "notices", "mall")
+
+
+def _default_urls() -> dict[str, list[str]]:
+    return {name: [f"http://127.0.0.1:{8001 + i}"] for i, name in enumerate(SERVICES)}
 
 
 class Settings(KitSettings):
     service_name: str = "gateway"
     port: int = 8000
-    # Base URL of each service, e.g. {"points": "http://127.0.0.1:8002"}.
-    service_urls: dict[str, str] = Field(
-        default_factory=lambda: {
-            name: f"http://127.0.0.1:{8001 + i}" for i, name in enumerate(SERVICES)
-        }
-    )
+    # Base URL(s) of each service: {"points": ["http://127.0.0.1:8002", ...]} (a plain string
+    # per service is accepted too). Several replicas are used round-robin.
+    service_urls: dict[str, list[str] | str] = Field(default_factory=_default_urls)
     upstream_timeout_seconds: float = 10.0
+    upstream_connect_timeout_seconds: float = 2.0
+    # A replica that refused a connection is skipped this long.
+    replica_cooldown_seconds: float = 5.0
+    max_body_bytes: int = 2 * 1024 * 1024
+    # Rate limits (`limits` syntax): per signed-in person, per anonymous client IP, and the
+    # stricter ones for login and SMS routes. Per replica, in memory (see README).
+    rate_limit_person: str = "600/minute"
+    rate_limit_anonymous: str = "120/minute"
+    rate_limit_login: str = "20/minute"
+    rate_limit_storage_uri: str = "memory://"
+    # Partner ingress: identity's internal secret lookup and the platform phone-hash key.
+    internal_api_token: SecretStr = SecretStr(DEFAULT_SECRET)
+    phone_hash_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    webhook_tolerance_seconds: int = 300
+    webhook_batch_max: int = 500
+    webhook_dedupe_hours: int = 24
+    # Phone home screen: how long to wait for each section before calling it degraded.
+    bff_section_timeout_seconds: float = 1.5
+
+    def urls_of(self, service: str) -> list[str]:
+        value = self.service_urls.get(service, [])
+        return [value] if isinstance(value, str) else list(value)

@@ -24,7 +24,7 @@ HOP_BY_HOP = frozenset(
 )
 
 
-def proxy_router(client: httpx.AsyncClient, service_urls: dict[str, str]) -> APIRouter:
+def proxy_router(client: httpx.AsyncClient, service_urls: dict[str, list[str]]) -> APIRouter:
     router = APIRouter()
 
     @router.api_route(
@@ -33,9 +33,10 @@ def proxy_router(client: httpx.AsyncClient, service_urls: dict[str, str]) -> API
         include_in_schema=False,
     )
     async def forward(service: str, path: str, request: Request) -> Response:
-        base = service_urls.get(service)
-        if base is None:
+        bases = service_urls.get(service)
+        if not bases:
             return problem(404, detail=f"no service named {service}")
+        base = bases[0]
         url = f"{base}/api/{service}/{path}"
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         try:
