@@ -7,7 +7,7 @@ from kit.settings import DEFAULT_SECRET, KitSettings
 SERVICES = ("identity", "points", "petitions", "notices", "mall")
 
 
-def _default_urls() -> dict[str, list[str]]:
+def _default_urls() -> dict[str, list[str] | str]:
     return {name: [f"http://127.0.0.1:{8001 + i}"] for i, name in enumerate(SERVICES)}
 
 
