@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 
 from kit.deps import CurrentPrincipal
 from kit.errors import NotFound
-from services.points import statements
-from services.points.deps import PointsStaff, Session
+from services.points import boards, statements
+from services.points.deps import Now, PointsStaff, Session
 from services.points.schemas import AccountOut, PostingPage
 
 router = APIRouter(tags=["accounts"])
@@ -30,6 +30,24 @@ async def my_postings(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PostingPage:
     return await statements.postings_page(session, uuid.UUID(principal.sub), cursor, limit)
+
+
+@router.get("/accounts/me/rank")
+async def my_rank(
+    principal: CurrentPrincipal, session: Session, now: Now, period: boards.Period = "month"
+) -> dict[str, object]:
+    """This resident's place on their community's red list (the phone home screen shows it)."""
+    account = await statements.account_of(session, uuid.UUID(principal.sub))
+    if account.community_id is None:
+        return {"period": period, "rank": None, "score": 0}
+    rank, score = await boards.rank_of(
+        session,
+        community_id=account.community_id,
+        resident_id=uuid.UUID(principal.sub),
+        period=period,
+        now=now,
+    )
+    return {"period": period, "rank": rank, "score": score}
 
 
 @router.get("/accounts/{resident_id}")

@@ -75,3 +75,34 @@ async def _names(session: AsyncSession, by: By, ids: list[uuid.UUID]) -> dict[uu
         .group_by(Account.household_id)
     )
     return {hid: f"{mask_name(name or '居民')}家" for hid, name in found if hid}
+
+
+async def rank_of(
+    session: AsyncSession,
+    *,
+    community_id: uuid.UUID,
+    resident_id: uuid.UUID,
+    period: Period,
+    now: datetime,
+) -> tuple[int | None, int]:
+    """(rank, score) of a resident on the community's board; rank None before any score."""
+    key = period_key(period, now)
+    own = await session.scalar(
+        select(Score.score).where(
+            Score.community_id == community_id,
+            Score.subject_kind == "resident",
+            Score.period == key,
+            Score.subject_id == resident_id,
+        )
+    )
+    if own is None:
+        return None, 0
+    ahead = await session.scalar(
+        select(func.count()).where(
+            Score.community_id == community_id,
+            Score.subject_kind == "resident",
+            Score.period == key,
+            Score.score > own,
+        )
+    )
+    return int(ahead or 0) + 1, int(own)

@@ -200,6 +200,10 @@ async def test_red_list_ranks_by_net_score_with_masked_names(points: PointsHarne
         )
     ).json()
     assert households == [{"rank": 1, "subject_id": str(household), "name": "王*家", "score": 2}]
+    mine = await points.client.get(
+        "/api/points/accounts/me/rank", headers=points.token(ids["李四"], community=community)
+    )
+    assert mine.json() == {"period": "month", "rank": 2, "score": 3}
 
 
 async def test_staff_map_an_unmatched_activity_to_an_item(points: PointsHarness):
