@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
+from gateway.bff import bff_router
 from gateway.config import Settings
-from gateway.proxy import proxy_router
+from gateway.ingress import ingress_router, start_ingress, stop_ingress
+from gateway.proxy import close_routing, install_routing
 from kit.health import Check
 from kit.logging import configure_logging
 from kit.web import create_web_app
@@ -26,19 +28,29 @@ def upstream_check(client: httpx.AsyncClient, base_url: str) -> Check:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(level=settings.log_level, json_lines=settings.log_json)
+    # Health checks and the phone home screen's fan-out share one small client.
     client = httpx.AsyncClient(timeout=settings.upstream_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await start_ingress(app, settings)
         try:
             yield
         finally:
+            await stop_ingress(app)
+            await close_routing(app)
             await client.aclose()
 
-    urls = {name: settings.urls_of(name) for name in settings.service_urls}
-    checks = {name: upstream_check(client, bases[0]) for name, bases in urls.items() if bases}
+    checks = {
+        name: upstream_check(client, bases[0])
+        for name in settings.service_urls
+        if (bases := settings.urls_of(name))
+    }
     app = create_web_app(
         service="gateway", title="善治 · 网关", checks=checks, lifespan=lifespan, api_prefix=""
     )
-    app.include_router(proxy_router(client, urls))
+    app.state.bff_client = client
+    app.include_router(bff_router(settings))
+    app.include_router(ingress_router(settings))
+    install_routing(app, settings)
     return app

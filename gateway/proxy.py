@@ -1,57 +1,297 @@
-"""Plain pass-through of `/api/<service>/...` to that service (the routing issue hardens it)."""
+"""Routing `/api/<service>/...` to the service's replicas: streamed both ways, retried safely.
+
+`install_routing(app, settings)` adds the edge check (tokens, rate limits) and one route per
+service; `close_routing(app)` closes the pooled client at shutdown.
+"""
 
 from __future__ import annotations
 
-import httpx
-from fastapi import APIRouter, Request, Response
+import logging
+import re
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
+import anyio
+import httpx
+from fastapi import APIRouter, FastAPI, Request
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from gateway.config import Settings
+from gateway.edge import EdgeGuard
+from gateway.limits import RateLimits
+from gateway.upstreams import replica_pools
+from kit.deps import install_auth
+from kit.jwks import TokenVerifier
+from kit.logging import request_id_var
 from kit.problems import problem
 
-# Per RFC 9110 §7.6.1 these describe one connection, not the message: never forwarded.
+log = logging.getLogger("gateway.proxy")
+
+METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+# Safe to send to another replica after a connection error; POST and PATCH never are.
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# Long-lived event streams: no read timeout, the upstream may stay quiet between events.
+STREAM_PATHS = frozenset({"/api/notices/inbox/stream"})
+
+# RFC 9110 §7.6.1: these describe one connection, not the message, so never cross the proxy.
 HOP_BY_HOP = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "host",
-        "content-length",
-    }
+    {b"connection", b"keep-alive", b"te", b"trailer", b"transfer-encoding", b"upgrade"}
 )
+# Set afresh on the way up; the gateway's own server adds Date, Server and the request id.
+REPLACED_UP = frozenset({b"host", b"x-request-id", b"traceparent", b"x-forwarded-for"})
+REPLACED_DOWN = frozenset({b"date", b"server", b"x-request-id"})
+TRACEPARENT = re.compile(r"^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$")
+
+RawHeaders = list[tuple[bytes, bytes]]
 
 
-def proxy_router(client: httpx.AsyncClient, service_urls: dict[str, list[str]]) -> APIRouter:
-    router = APIRouter()
+def end_to_end(headers: Iterable[tuple[bytes, bytes]]) -> RawHeaders:
+    """The headers minus hop-by-hop ones, Proxy-* ones and those `Connection` names."""
+    pairs = [(k.lower(), v) for k, v in headers]
+    named = {t.strip() for k, v in pairs if k == b"connection" for t in v.lower().split(b",")}
+    return [
+        (k, v)
+        for k, v in pairs
+        if k not in HOP_BY_HOP and k not in named and not k.startswith(b"proxy-")
+    ]
 
-    @router.api_route(
-        "/api/{service}/{path:path}",
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        include_in_schema=False,
-    )
-    async def forward(service: str, path: str, request: Request) -> Response:
-        bases = service_urls.get(service)
-        if not bases:
-            return problem(404, detail=f"no service named {service}")
-        base = bases[0]
-        url = f"{base}/api/{service}/{path}"
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+
+def upstream_headers(
+    headers: Iterable[tuple[bytes, bytes]], *, request_id: str, client_ip: str
+) -> RawHeaders:
+    """What goes up: end-to-end headers, the request id, a traceparent, our X-Forwarded-For."""
+    pairs = end_to_end(headers)
+    incoming = dict(pairs)
+    trace = incoming.get(b"traceparent", b"").decode("latin-1")
+    return [(k, v) for k, v in pairs if k not in REPLACED_UP] + [
+        (b"x-request-id", request_id.encode("latin-1")),
+        (b"traceparent", (trace if TRACEPARENT.match(trace) else new_traceparent()).encode()),
+        (b"x-forwarded-for", forwarded_for(pairs, client_ip).encode("latin-1")),
+    ]
+
+
+def forwarded_for(headers: Iterable[tuple[bytes, bytes]], client_ip: str) -> str:
+    """The X-Forwarded-For chain with the client appended, unless it already ends with it.
+
+    Behind a load balancer named in uvicorn's --forwarded-allow-ips, uvicorn has already
+    taken the client from the chain's end; listing it twice would only confuse readers.
+    """
+    chain = b",".join(v for k, v in headers if k == b"x-forwarded-for").decode("latin-1")
+    hops = [h.strip() for h in chain.split(",") if h.strip()]
+    if not hops or hops[-1] != client_ip:
+        hops.append(client_ip)
+    return ", ".join(hops)
+
+
+def new_traceparent() -> str:
+    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+
+
+class BodyTooLarge(Exception):
+    """The request body went past max_body_bytes while streaming."""
+
+
+def declared_too_large(headers: Iterable[tuple[bytes, bytes]], limit: int) -> bool:
+    """True if Content-Length already says the body is over the limit (or is not a number)."""
+    length = {k.lower(): v for k, v in headers}.get(b"content-length")
+    return length is not None and (not length.isdigit() or int(length) > limit)
+
+
+class LimitedBody:
+    """A request body streamed up, refused past `limit` bytes; remembers whether it started."""
+
+    def __init__(self, chunks: AsyncIterator[bytes], limit: int) -> None:
+        self._chunks = chunks
+        self._limit = limit
+        self.started = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        self.started = True
+        seen = 0
+        async for chunk in self._chunks:
+            seen += len(chunk)
+            if seen > self._limit:
+                raise BodyTooLarge
+            yield chunk
+
+
+def has_body(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    present = {k.lower(): v for k, v in headers}
+    return b"transfer-encoding" in present or present.get(b"content-length", b"0") != b"0"
+
+
+class UpstreamResponse(StreamingResponse):
+    """The upstream's answer streamed down as it arrives; the upstream is closed however it ends."""
+
+    def __init__(self, upstream: httpx.Response) -> None:
+        super().__init__(upstream.aiter_raw(), status_code=upstream.status_code)
+        self.raw_headers = [
+            (k, v) for k, v in end_to_end(upstream.headers.raw) if k not in REPLACED_DOWN
+        ]
+        self._upstream = upstream
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            upstream = await client.request(
-                request.method,
-                url,
-                params=request.query_params,
-                headers=headers,
-                content=await request.body(),
-            )
-        except httpx.TimeoutException:
-            return problem(503, detail=f"{service} did not answer in time")
-        except httpx.TransportError:
-            return problem(502, detail=f"{service} is unreachable")
-        out = {k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP}
-        return Response(upstream.content, status_code=upstream.status_code, headers=out)
+            await super().__call__(scope, receive, send)
+        except ClientDisconnect:
+            # ASGI 2.4 servers report a client that hung up mid-stream this way: no one is
+            # left to answer, so there is nothing to do but let the upstream go.
+            log.debug("client left mid-stream")
+        finally:
+            # Shielded: a client that hung up cancels us, and the connection must still go back.
+            with anyio.CancelScope(shield=True):
+                await self._upstream.aclose()
 
+
+class Routing:
+    """The pooled client and the replica pools; forwards one request to one service."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pools = replica_pools(
+            {name: settings.urls_of(name) for name in settings.service_urls},
+            cooldown_seconds=settings.replica_cooldown_seconds,
+        )
+        # No cap on open connections: event streams hold theirs for hours and must not starve
+        # ordinary calls; idle keep-alive connections are what the pool bounds.
+        self.client = httpx.AsyncClient(
+            limits=httpx.Limits(
+                max_connections=None, max_keepalive_connections=200, keepalive_expiry=30
+            ),
+            trust_env=False,
+        )
+
+    def timeout(self, request: Request) -> httpx.Timeout:
+        streaming = request.url.path in STREAM_PATHS or "text/event-stream" in request.headers.get(
+            "accept", ""
+        )
+        return httpx.Timeout(
+            self.settings.upstream_timeout_seconds,
+            connect=self.settings.upstream_connect_timeout_seconds,
+            read=None if streaming else self.settings.upstream_timeout_seconds,
+        )
+
+    async def forward(self, service: str, request: Request) -> Response:
+        raw = request.headers.raw
+        if declared_too_large(raw, self.settings.max_body_bytes):
+            return _too_large(self.settings.max_body_bytes)
+        body = (
+            LimitedBody(request.stream(), self.settings.max_body_bytes) if has_body(raw) else None
+        )
+        headers = upstream_headers(
+            raw,
+            request_id=request_id_var.get() or uuid.uuid4().hex,
+            client_ip=request.client.host if request.client else "unknown",
+        )
+        try:
+            return await self._send(service, request, headers, body)
+        except BodyTooLarge:
+            return _too_large(self.settings.max_body_bytes)
+        except ClientDisconnect:
+            return problem(400, detail="客户端已断开")
+
+    async def _send(
+        self, service: str, request: Request, headers: RawHeaders, body: LimitedBody | None
+    ) -> Response:
+        pool = self.pools[service]
+        replicas = pool.attempt_order()
+        if request.method not in IDEMPOTENT:
+            replicas = replicas[:1]
+        timeout = self.timeout(request).as_dict()
+        refused: httpx.TransportError | None = None
+        for base in replicas:
+            if body is not None and body.started:
+                break  # a body already on its way is never sent twice
+            outgoing = httpx.Request(
+                request.method,
+                _target(base, request.scope),
+                headers=headers,
+                content=body,
+                extensions={"timeout": timeout},
+            )
+            try:
+                upstream = await self.client.send(outgoing, stream=True)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                pool.refused(base)
+                log.warning("replica refused", extra={"service": service, "replica": base})
+                refused = exc
+                continue
+            except httpx.TransportError as exc:
+                return _failed(service, base, exc)
+            pool.answered(base)
+            return UpstreamResponse(upstream)
+        return _failed(service, replicas[-1], refused)
+
+
+def _target(base: str, scope: Scope) -> httpx.URL:
+    """The upstream URL: the request's path and query exactly as the client encoded them."""
+    url = httpx.URL(base)
+    path = scope.get("raw_path") or scope["path"].encode()
+    query = scope.get("query_string", b"")
+    return url.copy_with(
+        raw_path=url.raw_path.rstrip(b"/") + path + (b"?" + query if query else b"")
+    )
+
+
+def _too_large(limit: int) -> Response:
+    return problem(413, detail=f"请求体不能超过 {limit} 字节")
+
+
+def _failed(service: str, replica: str, exc: httpx.TransportError | None) -> Response:
+    """502 when the service is unreachable, 504 when it is too slow to connect or answer."""
+    log.warning(
+        "upstream failed", extra={"service": service, "replica": replica, "error": repr(exc)}
+    )
+    if isinstance(exc, httpx.TimeoutException):
+        return problem(504, title="上游服务超时", detail=f"{service} 未能及时响应")
+    return problem(502, detail=f"{service} 暂时无法访问")
+
+
+def routing_router(services: Iterable[str]) -> APIRouter:
+    """One catch-all route per known service, kept out of the OpenAPI document."""
+    router = APIRouter(include_in_schema=False)
+    for name in services:
+        router.add_api_route(
+            f"/api/{name}/{{path:path}}", _forwarder(name), methods=METHODS, name=f"proxy_{name}"
+        )
     return router
+
+
+def _forwarder(service: str) -> Callable[[Request], Awaitable[Response]]:
+    # A closure, not a defaulted parameter: FastAPI would read that from the query string.
+    async def forward(request: Request) -> Response:
+        routing: Routing = request.app.state.routing
+        return await routing.forward(service, request)
+
+    return forward
+
+
+def install_routing(app: FastAPI, settings: Settings) -> None:
+    """Route `/api/<service>/...` through the edge check; call before the app first serves."""
+    if app.middleware_stack is not None:
+        raise RuntimeError("install_routing must run before the app starts serving")
+    routing = Routing(settings)
+    app.state.routing = routing
+    if getattr(app.state, "token_verifier", None) is None:
+        install_auth(
+            app,
+            TokenVerifier(
+                jwks_url=settings.jwks_url,
+                issuer=settings.token_issuer,
+                audience=settings.token_audience,
+            ),
+        )
+    # Appended, so the guard sits inside kit's request-id middleware: refusals carry the id
+    # and are counted in the request metrics like any other answer.
+    app.user_middleware.append(Middleware(EdgeGuard, limits=RateLimits.from_settings(settings)))
+    app.include_router(routing_router(routing.pools))
+
+
+async def close_routing(app: FastAPI) -> None:
+    routing: Routing | None = getattr(app.state, "routing", None)
+    if routing is not None:
+        await routing.client.aclose()

@@ -1,0 +1,157 @@
+"""The edge check: which routes are public, the token every other route needs, rate limits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from starlette.datastructures import Headers
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gateway.limits import RateLimits, Throttle
+from kit.auth import (
+    CHALLENGE_LOGIN,
+    AuthUnavailable,
+    InvalidToken,
+    Principal,
+    principal_from_claims,
+)
+from kit.errors import DomainError
+from kit.jwks import TokenVerifier
+from kit.problems import problem
+
+
+@dataclass(frozen=True)
+class PublicRoute:
+    methods: frozenset[str]
+    pattern: re.Pattern[str]
+    throttle: Throttle
+
+    def matches(self, method: str, path: str) -> bool:
+        return method in self.methods and self.pattern.fullmatch(path) is not None
+
+
+def public(method: str, template: str, throttle: Throttle = "standard") -> PublicRoute:
+    """A public route: `{name}` stands for one path segment, a trailing `/**` for any below."""
+    below = template.endswith("/**")
+    parts = re.split(r"(\{\w+\})", template.removesuffix("/**"))
+    regex = "".join("[^/]+" if re.fullmatch(r"\{\w+\}", p) else re.escape(p) for p in parts)
+    methods = {method, "HEAD"} if method == "GET" else {method}
+    return PublicRoute(frozenset(methods), re.compile(regex + ("/.+" if below else "")), throttle)
+
+
+# Everything not listed here needs a valid access token: a route forgotten here is closed,
+# never open. Services check tokens again; this list only decides who reaches them.
+PUBLIC_ROUTES = (
+    public("GET", "/healthz", "none"),
+    public("GET", "/readyz", "none"),
+    public("GET", "/metrics", "none"),
+    public("GET", "/docs"),
+    public("GET", "/openapi.json"),
+    public("GET", "/api/{service}/docs"),
+    public("GET", "/api/{service}/openapi.json"),
+    # The ingress checks the partner's signature itself and limits per partner.
+    public("POST", "/webhooks/volunteer", "none"),
+    public("POST", "/api/identity/residents"),
+    public("POST", "/api/identity/auth/login", "login"),
+    public("POST", "/api/identity/auth/sms-code", "login"),
+    public("POST", "/api/identity/auth/sms-login", "login"),
+    public("POST", "/api/identity/auth/wechat", "login"),
+    public("POST", "/api/identity/auth/refresh"),
+    public("POST", "/api/identity/auth/logout"),
+    public("GET", "/api/identity/.well-known/jwks.json"),
+    public("GET", "/api/identity/org-units"),
+    public("GET", "/api/points/communities/{community_id}/rules"),
+    public("GET", "/api/points/communities/{community_id}/leaderboard"),
+    public("GET", "/api/points/communities/{community_id}/publicity"),
+    public("GET", "/api/points/communities/{community_id}/settings"),
+    public("GET", "/api/notices/public/**"),
+    public("GET", "/api/petitions/public/**"),
+    public("GET", "/api/petitions/open311/**"),
+)
+
+
+def public_route(method: str, path: str) -> PublicRoute | None:
+    """The allowlist entry for this request, or None when it needs a token."""
+    return next((r for r in PUBLIC_ROUTES if r.matches(method, path)), None)
+
+
+def has_dot_segment(path: str) -> bool:
+    """`.` or `..` segments could make a public-looking path mean another route upstream."""
+    return any(segment in {".", ".."} for segment in path.split("/"))
+
+
+def bearer_token(headers: Headers) -> str | None:
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def client_ip(scope: Scope) -> str:
+    """The peer's address: the gateway is the public door, so the peer is the client."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+class EdgeGuard:
+    """Pure ASGI middleware (streamed bodies pass untouched): tokens and rate limits first.
+
+    A caller it lets through is on `request.state.principal` (None when anonymous).
+    Refusals are counted against the rate limits too, so a flood of bad tokens gets 429.
+    """
+
+    def __init__(self, app: ASGIApp, *, limits: RateLimits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refusal = await self._screen(scope)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    async def _screen(self, scope: Scope) -> Response | None:
+        method, path = scope["method"], scope["path"]
+        if has_dot_segment(path):
+            return problem(400, detail="请求路径无效")
+        route = public_route(method, path)
+        caller, refused = await _identify(scope, required=route is None)
+        wait = await self.limits.retry_after(
+            throttle=route.throttle if route else "standard",
+            ip=client_ip(scope),
+            person=caller.sub if caller else None,
+        )
+        if wait is not None:
+            return problem(
+                429, detail="请求过于频繁，请稍后再试", headers={"Retry-After": str(wait)}
+            )
+        if refused is not None:
+            return problem(
+                refused.status, title=refused.title, detail=refused.detail, **refused.extra
+            )
+        scope.setdefault("state", {})["principal"] = caller
+        return None
+
+
+async def _identify(scope: Scope, *, required: bool) -> tuple[Principal | None, DomainError | None]:
+    """The caller if a good token came; on a public route a bad or missing one is no error."""
+    token = bearer_token(Headers(scope=scope))
+    if token is None:
+        return None, InvalidToken("请先登录", challenge=CHALLENGE_LOGIN) if required else None
+    try:
+        claims = await _verifier(scope).verify(token)
+        return principal_from_claims(claims), None
+    except (InvalidToken, AuthUnavailable) as exc:
+        return None, exc if required else None
+
+
+def _verifier(scope: Scope) -> TokenVerifier:
+    verifier: TokenVerifier | None = getattr(scope["app"].state, "token_verifier", None)
+    if verifier is None:
+        raise RuntimeError("install_routing(app, settings) did not run for this app")
+    return verifier

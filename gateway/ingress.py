@@ -1,0 +1,306 @@
+"""Partner ingress: `POST /webhooks/volunteer`, signed pushes checked and put on volunteer.events.
+
+app.py wires it: `app.include_router(ingress_router(settings))`, and in the lifespan
+`await start_ingress(app, settings)` ... `await stop_ingress(app)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+import httpx
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+
+from contracts.volunteer import ActivityCompleted
+from gateway.config import Settings
+from gateway.ingress_checks import (
+    BATCH,
+    SINGLE,
+    BusEvent,
+    NotAuthenticated,
+    PushAnswer,
+    Rules,
+    Signature,
+    check_timestamp,
+    parse_push,
+    parse_signature,
+    signed_by_any,
+)
+from gateway.partners import IdentityUnavailable, PartnerDirectory, PartnerKeys
+from kit.events import serialize
+from kit.kafka import make_producer
+
+log = logging.getLogger("gateway.ingress")
+
+DEFAULT_TOPIC = ActivityCompleted.topic
+RETRY_AFTER_SECONDS = 5
+PUBLISH_TIMEOUT_SECONDS = 10.0
+IDENTITY_TIMEOUT_SECONDS = 3.0
+EventKey = tuple[str, str]  # (partner id, event id)
+
+
+class SeenEvents:
+    """(partner, event id) pairs the broker acknowledged, remembered for `ttl` seconds.
+
+    In memory, per gateway replica: a push retried against another replica or after a
+    restart goes on the bus again, and so may two copies of one push in flight at once.
+    That costs a message, not a second award: points de-duplicates on (source, id). Bounded:
+    past `max_entries` the oldest pairs are forgotten early, with the same consequence.
+    """
+
+    def __init__(
+        self,
+        ttl: float,
+        *,
+        max_entries: int = 200_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl
+        self._max_entries = max_entries
+        self._clock = clock
+        self._until: dict[EventKey, float] = {}  # insertion order is expiry order
+
+    def __contains__(self, key: EventKey) -> bool:
+        self._expire()
+        return key in self._until
+
+    def remember(self, keys: Iterable[EventKey]) -> None:
+        until = self._clock() + self._ttl
+        for key in keys:
+            self._until.pop(key, None)
+            self._until[key] = until
+        while len(self._until) > self._max_entries:
+            del self._until[next(iter(self._until))]
+
+    def _expire(self) -> None:
+        now = self._clock()
+        while self._until:
+            key, until = next(iter(self._until.items()))
+            if until > now:
+                return
+            del self._until[key]
+
+
+class PublishFailed(Exception):
+    """The broker did not acknowledge every record in time."""
+
+
+class Publisher:
+    """The idempotent producer (acks=all), started when first needed: the gateway's other
+    routes serve while Kafka is down, and ingress answers 503 until it is back."""
+
+    def __init__(self, servers: str, *, timeout: float = PUBLISH_TIMEOUT_SECONDS) -> None:
+        self._servers = servers
+        self._timeout = timeout
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+        self._failed_at = -float("inf")
+
+    async def start(self) -> None:
+        try:
+            await self._started()
+        except PublishFailed as exc:
+            log.warning("partner ingress: Kafka not reachable yet (%s)", exc)
+
+    async def stop(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            await self._close(producer)
+
+    async def publish(self, topic: str, records: Sequence[tuple[bytes, bytes]]) -> None:
+        """Returns once the broker acknowledged every (key, value); raises PublishFailed."""
+        if not records:
+            return
+        producer = await self._started()
+        try:
+            async with asyncio.timeout(self._timeout):
+                sent = [await producer.send(topic, value=v, key=k) for k, v in records]
+                await asyncio.gather(*sent)
+        except (KafkaError, TimeoutError) as exc:
+            raise PublishFailed(f"{type(exc).__name__}: {exc}") from exc
+
+    async def _started(self) -> AIOKafkaProducer:
+        async with self._lock:
+            if self._producer is not None:
+                return self._producer
+            if time.monotonic() - self._failed_at < RETRY_AFTER_SECONDS / 2:
+                raise PublishFailed("Kafka was unreachable a moment ago")
+            producer = make_producer(self._servers)
+            try:
+                await asyncio.wait_for(producer.start(), self._timeout)
+            except (KafkaError, OSError, TimeoutError) as exc:
+                self._failed_at = time.monotonic()
+                await self._close(producer)
+                raise PublishFailed(f"{type(exc).__name__}: {exc}") from exc
+            self._producer = producer
+            return producer
+
+    async def _close(self, producer: AIOKafkaProducer) -> None:
+        """Flush and close; a producer that cannot is left to the garbage collector, logged."""
+        try:
+            await asyncio.wait_for(producer.stop(), self._timeout)
+        except Exception as exc:
+            log.warning("partner ingress: the Kafka producer did not close: %r", exc)
+
+
+@dataclass
+class Ingress:
+    """What the route needs at run time, kept on `app.state.ingress`."""
+
+    publisher: Publisher
+    partners: PartnerDirectory
+    seen: SeenEvents
+    client: httpx.AsyncClient
+
+
+async def start_ingress(app: FastAPI, settings: Settings) -> None:
+    """The identity client and the Kafka producer (Kafka down: started on a later push)."""
+    timeout = httpx.Timeout(
+        IDENTITY_TIMEOUT_SECONDS, connect=settings.upstream_connect_timeout_seconds
+    )
+    client = httpx.AsyncClient(timeout=timeout)
+    token = settings.internal_api_token.get_secret_value()
+    publisher = Publisher(settings.kafka_bootstrap_servers)
+    app.state.ingress = Ingress(
+        publisher=publisher,
+        partners=PartnerDirectory(client, settings.urls_of("identity"), token),
+        seen=SeenEvents(settings.webhook_dedupe_hours * 3600.0),
+        client=client,
+    )
+    await publisher.start()
+
+
+async def stop_ingress(app: FastAPI) -> None:
+    ingress: Ingress | None = getattr(app.state, "ingress", None)
+    if ingress is None:
+        return
+    try:
+        await ingress.publisher.stop()
+    finally:
+        await ingress.client.aclose()
+
+
+_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            SINGLE: {"schema": {"type": "object", "description": "one CloudEvent 1.0"}},
+            BATCH: {"schema": {"type": "array", "items": {"type": "object"}}},
+        },
+    }
+}
+
+
+def ingress_router(settings: Settings, *, topic: str = DEFAULT_TOPIC) -> APIRouter:
+    router = APIRouter(tags=["partner ingress"])
+
+    @router.post(
+        "/webhooks/volunteer",
+        status_code=202,
+        response_model=PushAnswer,
+        summary="A partner platform pushes completed volunteer activities (signed CloudEvents)",
+        openapi_extra=_BODY_DOC,
+    )
+    async def receive_volunteer_push(
+        request: Request,
+        x_partner_id: Annotated[str, Header(description="the partner's id")] = "",
+        x_signature: Annotated[str, Header(description="t=<unix s>,v1=<hex HMAC>")] = "",
+    ) -> Response:
+        ingress: Ingress | None = getattr(request.app.state, "ingress", None)
+        if ingress is None:
+            raise _unavailable("partner ingress is not started")
+        body = await _read_body(request, settings.max_body_bytes)
+        signature = parse_signature(x_signature)
+        check_timestamp(signature, now=time.time(), tolerance=settings.webhook_tolerance_seconds)
+        await _authenticate(ingress.partners, x_partner_id, signature, body)
+        rules = _rules(settings, x_partner_id)
+        push = parse_push(body, request.headers.get("content-type"), rules)
+        duplicates = await _publish_new(ingress, topic, x_partner_id, push.events)
+        answer = PushAnswer(
+            accepted=len(push.events) - duplicates,
+            duplicates=duplicates,
+            rejected=push.rejected,
+        )
+        counts = {"accepted": answer.accepted, "duplicates": duplicates}
+        counts["rejected"] = len(push.rejected)  # indexes and fields only in the answer
+        log.info("volunteer push", extra={"partner_id": x_partner_id, **counts})
+        return JSONResponse(answer.model_dump(), status_code=202)
+
+    return router
+
+
+def _rules(settings: Settings, partner_id: str) -> Rules:
+    return Rules(
+        partner_id=partner_id,
+        phone_hash_key=settings.phone_hash_key.get_secret_value(),
+        now=datetime.now(UTC),
+        tolerance=timedelta(seconds=settings.webhook_tolerance_seconds),
+        batch_max=settings.webhook_batch_max,
+    )
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, detail=f"the body may hold at most {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPException(413, detail=f"the body may hold at most {limit} bytes")
+    return bytes(body)
+
+
+async def _authenticate(
+    partners: PartnerDirectory, partner_id: str, signature: Signature, body: bytes
+) -> None:
+    """Known, enabled, and signed with one of its secrets; else 401 saying not which."""
+    try:
+        keys = await partners.lookup(partner_id)
+        if not _signed(keys, signature, body) and keys is not None and keys.enabled:
+            # A secret rotated within the cache's lifetime: ask identity again (rate-bounded).
+            keys = await partners.lookup(partner_id, refresh=True)
+    except IdentityUnavailable as exc:
+        log.warning("partner ingress: %s", exc)
+        raise _unavailable("partner secrets cannot be checked now") from exc
+    if not _signed(keys, signature, body):
+        reason = "unknown" if keys is None else "disabled" if not keys.enabled else "signature"
+        log.info("volunteer push refused", extra={"partner_id": partner_id[:64], "why": reason})
+        raise NotAuthenticated("unknown or disabled partner, or a signature that does not match")
+
+
+def _signed(keys: PartnerKeys | None, signature: Signature, body: bytes) -> bool:
+    return keys is not None and keys.enabled and signed_by_any(signature, body, keys.secrets)
+
+
+async def _publish_new(
+    ingress: Ingress, topic: str, partner_id: str, events: list[BusEvent]
+) -> int:
+    """Put the events not seen before on the bus, acknowledged; returns how many were seen."""
+    new: dict[str, BusEvent] = {}
+    for event in events:
+        if (partner_id, event.envelope.id) not in ingress.seen:
+            new.setdefault(event.envelope.id, event)
+    records = [(e.key.encode(), serialize(e.envelope)) for e in new.values()]
+    try:
+        await ingress.publisher.publish(topic, records)
+    except PublishFailed as exc:
+        # The whole push is refused: some records may be on the bus, and a retry repeats them;
+        # the dedupe (not yet told) lets them through and points drops the copies.
+        log.warning("partner ingress: %d events not acknowledged: %s", len(records), exc)
+        raise _unavailable("the event bus cannot take the push now") from exc
+    ingress.seen.remember((partner_id, event_id) for event_id in new)
+    return len(events) - len(new)
+
+
+def _unavailable(detail: str) -> HTTPException:
+    return HTTPException(503, detail=detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

@@ -1,0 +1,89 @@
+"""Rate limits at the edge: per signed-in person, per anonymous client IP, stricter for logins.
+
+Moving windows from the `limits` library. The default storage (`memory://`) counts per
+gateway replica: with N replicas a client gets up to N times each limit. When the gateway
+runs several replicas, point `RATE_LIMIT_STORAGE_URI` at a shared store, e.g.
+`redis://redis:6379/0` (install `limits[async-redis]`), so every replica counts together.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Literal
+
+from limits import RateLimitItem, parse_many
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+
+from gateway.config import Settings
+
+log = logging.getLogger("gateway.limits")
+
+# What a route is counted against: `standard` is per person when signed in, else per IP;
+# `login` adds the stricter per-IP login window; `none` is not counted here (health probes,
+# signed partner pushes, which the ingress limits per partner).
+Throttle = Literal["standard", "login", "none"]
+
+
+def async_storage_uri(uri: str) -> str:
+    """The `async+` form of a storage URI: the limiter must not block the event loop."""
+    return uri if uri.startswith("async+") else f"async+{uri}"
+
+
+class RateLimits:
+    """Counts requests against moving windows; answers how long a refused caller should wait."""
+
+    def __init__(
+        self,
+        *,
+        person: str,
+        anonymous: str,
+        login: str,
+        storage_uri: str = "memory://",
+    ) -> None:
+        self._person = parse_many(person)
+        self._anonymous = parse_many(anonymous)
+        self._login = parse_many(login)
+        self._limiter = MovingWindowRateLimiter(storage_from_string(async_storage_uri(storage_uri)))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RateLimits:
+        return cls(
+            person=settings.rate_limit_person,
+            anonymous=settings.rate_limit_anonymous,
+            login=settings.rate_limit_login,
+            storage_uri=settings.rate_limit_storage_uri,
+        )
+
+    async def retry_after(self, *, throttle: Throttle, ip: str, person: str | None) -> int | None:
+        """Count one request; None if it may pass, else the seconds until it may be retried."""
+        windows: list[tuple[list[RateLimitItem], str, str]] = []
+        if throttle != "none":
+            windows.append(
+                (self._person, "person", person) if person else (self._anonymous, "ip", ip)
+            )
+        if throttle == "login":
+            windows.append((self._login, "login", ip))
+        try:
+            waits = [
+                await self._wait(item, scope, key)
+                for items, scope, key in windows
+                for item in items
+            ]
+        except Exception:
+            # A shared store that is down must not take the platform with it: let the request
+            # through (identity still throttles logins itself) and say so loudly.
+            log.exception("rate limit storage failed; request let through")
+            return None
+        refused = [w for w in waits if w is not None]
+        return max(refused) if refused else None
+
+    async def _wait(self, item: RateLimitItem, scope: str, key: str) -> int | None:
+        # The scope keeps a person id and an IP, or the login and the general window of one
+        # IP, from sharing a counter when their limits happen to be equal.
+        if await self._limiter.hit(item, scope, key):
+            return None
+        stats = await self._limiter.get_window_stats(item, scope, key)
+        return max(1, math.ceil(stats.reset_time - time.time()))

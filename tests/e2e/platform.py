@@ -1,0 +1,137 @@
+"""The whole platform for end-to-end tests: its own Kafka broker, fresh databases on the test
+stack's PostgreSQL, every service and the gateway as real uvicorn processes the test can kill."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from deploy.kafka import KafkaBroker
+from deploy.supervisor import Child, ChildSpec, spawn
+from deploy.topics import PLATFORM_TOPICS, create_topics
+from kit.migrate import upgrade_head
+from tests.integration import support
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("identity", "points", "petitions", "notices", "mall")
+ADMIN_PHONE, ADMIN_PASSWORD = "13800000000", "Admin@2026"
+SHARED_SECRETS = {
+    "PHONE_HASH_KEY": "e2e-phone-key",
+    "INTERNAL_API_TOKEN": "e2e-internal-token",
+    "DATA_KEY": "e2e-data-key",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Platform:
+    work: Path
+    broker: KafkaBroker
+    ports: dict[str, int] = field(default_factory=dict)
+    databases: dict[str, str] = field(default_factory=dict)
+    children: dict[str, Child] = field(default_factory=dict)
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    @property
+    def gateway(self) -> str:
+        return self.url("gateway")
+
+    def env(self, name: str) -> dict[str, str]:
+        env = {
+            "ENVIRONMENT": "development",
+            "PYTHONUNBUFFERED": "1",
+            "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap,
+            "JWKS_URL": f"{self.url('identity')}/api/identity/.well-known/jwks.json",
+            "SERVICE_URLS": json.dumps({s: [self.url(s)] for s in SERVICES}),
+            "OUTBOX_POLL_SECONDS": "1",
+            # Every test client is 127.0.0.1: the per-IP limits would throttle the suite itself.
+            "RATE_LIMIT_LOGIN": "1000/minute",
+            "RATE_LIMIT_ANONYMOUS": "5000/minute",
+            "RATE_LIMIT_PERSON": "5000/minute",
+            **SHARED_SECRETS,
+        }
+        if name in self.databases:
+            env["DATABASE_URL"] = self.databases[name]
+        if name == "identity":
+            env.update(FIRST_ADMIN_PHONE=ADMIN_PHONE, FIRST_ADMIN_PASSWORD=ADMIN_PASSWORD)
+        return env
+
+    async def start(self, name: str) -> None:
+        module = "gateway.app" if name == "gateway" else f"services.{name}.app"
+        argv = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            f"{module}:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.ports[name]),
+            "--log-level",
+            "warning",
+        ]
+        spec = ChildSpec(
+            name=name,
+            argv=argv,
+            env=self.env(name),
+            cwd=ROOT,
+            log_file=self.work / f"{name}.log",
+            stop_timeout=10,
+        )
+        self.children[name] = await spawn(spec)
+        await self.wait_ready(name)
+
+    async def wait_ready(self, name: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        async with httpx.AsyncClient(timeout=2) as client:
+            while time.monotonic() < deadline:
+                try:
+                    if (await client.get(f"{self.url(name)}/readyz")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.3)
+        raise TimeoutError(f"{name} not ready in {timeout} s; see {self.work / (name + '.log')}")
+
+    async def kill(self, name: str) -> None:
+        """SIGKILL: no shutdown, no final offset commit, exactly as a crash."""
+        self.children[name].send_signal(signal.SIGKILL)
+        await self.children[name].wait()
+
+    async def stop(self) -> None:
+        for child in reversed(list(self.children.values())):
+            await child.stop()
+        await self.broker.stop()
+        for database in self.databases.values():
+            await support.drop_database(database.rsplit("/", 1)[1])
+
+
+async def start_platform(work: Path) -> Platform:
+    broker = KafkaBroker(work / "kafka", free_port(), free_port())
+    await broker.start()
+    await create_topics(broker.bootstrap, list(PLATFORM_TOPICS), 6)
+    platform = Platform(work, broker)
+    platform.ports = {name: free_port() for name in (*SERVICES, "gateway")}
+    for service in SERVICES:
+        name = support.unique(f"e2e_{service}")
+        platform.databases[service] = await support.create_database(name)
+        await asyncio.to_thread(upgrade_head, service, platform.databases[service])
+    for name in (*SERVICES, "gateway"):
+        await platform.start(name)
+    return platform

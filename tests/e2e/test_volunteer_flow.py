@@ -1,0 +1,182 @@
+"""The headline flow with every process running: a signed volunteer push becomes points."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+
+from aiokafka import AIOKafkaConsumer
+
+from tests.e2e.conftest import Scene, activity
+from tests.e2e.platform import Platform
+
+CREDIT_WITHIN = 20.0  # seconds from the partner's 202 to the resident seeing the points
+VALID_ID = "11010519491231002X"
+
+
+async def available(scene: Scene, headers: dict[str, str]) -> int | None:
+    answer = await scene.gw.get("/api/points/accounts/me", headers=headers)
+    return int(answer.json()["available"]) if answer.status_code == 200 else None
+
+
+async def wait_available(
+    scene: Scene, headers: dict[str, str], expected: int, within: float = CREDIT_WITHIN
+) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        if await available(scene, headers) == expected:
+            return time.monotonic() - started
+        await asyncio.sleep(0.2)
+    raise AssertionError(
+        f"available is {await available(scene, headers)}, not {expected}, after {within} s"
+    )
+
+
+async def test_registered_verified_resident_is_credited_for_a_signed_push(scene: Scene):
+    resident = await scene.register("13700000001", "王小明")
+    me = await scene.login("13700000001")
+    sent = await scene.gw.post(
+        "/api/identity/me/verification",
+        json={"real_name": "王小明", "id_number": VALID_ID},
+        headers=me,
+    )
+    assert sent.status_code == 202, sent.text
+    approve = f"/api/identity/residents/{resident}/verification/approve"
+    assert (await scene.gw.post(approve, json={}, headers=scene.staff)).status_code == 200
+    push = activity("13700000001", community_id=scene.community_id)
+    accepted = await scene.push(push)
+    assert accepted.status_code == 202, accepted.text
+    took = await wait_available(scene, me, 5)
+    print(f"\n[e2e] push → points visible in {took:.2f} s (bound {CREDIT_WITHIN} s)")
+    postings = (await scene.gw.get("/api/points/accounts/me/postings", headers=me)).json()
+    assert postings["items"][0]["source_type"] == "volunteer"
+    assert postings["items"][0]["source_id"].startswith(push["id"])
+
+
+async def test_the_same_push_three_times_is_credited_once_and_a_bad_one_is_reported(
+    scene: Scene,
+):
+    await scene.register("13700000002", "赵二")
+    me = await scene.login("13700000002")
+    push = activity("13700000002", community_id=scene.community_id)
+    for _ in range(3):
+        assert (await scene.push(push)).status_code == 202
+    await wait_available(scene, me, 5)
+    good = activity("13700000002", kind="助老服务", hours=1.5, community_id=scene.community_id)
+    bad = activity("13700000002", hours=30, community_id=scene.community_id)
+    answer = await scene.push([good, bad])
+    assert answer.status_code == 202, answer.text
+    rejected = answer.json()["rejected"]
+    assert [r["index"] for r in rejected] == [1] and "hours" in json.dumps(rejected)
+    await wait_available(scene, me, 5 + 3)  # 1.5 h × 2 points, rounded half up
+    await asyncio.sleep(2)
+    assert await available(scene, me) == 8
+
+
+async def test_a_push_before_registration_is_credited_after_it(scene: Scene):
+    assert (
+        await scene.push(activity("13700000003", community_id=scene.community_id))
+    ).status_code == 202
+    await asyncio.sleep(2)  # the push is parked: nobody has this phone yet
+    await scene.register("13700000003", "孙三")
+    await wait_available(scene, await scene.login("13700000003"), 5)
+
+
+async def volunteer_topic_size(platform: Platform) -> int:
+    consumer = AIOKafkaConsumer(bootstrap_servers=platform.broker.bootstrap)
+    await consumer.start()
+    try:
+        from aiokafka import TopicPartition
+
+        parts = [
+            TopicPartition("volunteer.events", p)
+            for p in consumer.partitions_for_topic("volunteer.events") or range(6)
+        ]
+        ends = await consumer.end_offsets(parts)
+        return sum(ends.values())
+    finally:
+        await consumer.stop()
+
+
+async def test_refused_pushes_put_nothing_on_the_bus(scene: Scene, platform: Platform):
+    before = await volunteer_topic_size(platform)
+    push = activity("13700000004", community_id=scene.community_id)
+    body = json.dumps(push).encode()
+    cases = {
+        "bad signature": (scene.signed(body, secret="not-the-secret"), body, 401),
+        "stale timestamp": (scene.signed(body, at=int(time.time()) - 3600), body, 401),
+        "unknown partner": (scene.signed(body, partner="ptn_nobody"), body, 401),
+        "malformed body": (scene.signed(b"{not json"), b"{not json", 422),
+    }
+    for name, (headers, content, status) in cases.items():
+        answer = await scene.gw.post("/webhooks/volunteer", content=content, headers=headers)
+        assert answer.status_code == status, (name, answer.text)
+        assert answer.headers["content-type"].startswith("application/problem+json"), name
+    await asyncio.sleep(1)
+    assert await volunteer_topic_size(platform) == before
+
+
+async def test_points_killed_mid_stream_credits_every_push_exactly_once(
+    scene: Scene, platform: Platform
+):
+    phones = [f"137100{i:05d}" for i in range(20)]
+    for i, phone in enumerate(phones):
+        await scene.register(phone, f"志愿者{i}")
+    pushes = [
+        activity(phones[n % len(phones)], community_id=scene.community_id) for n in range(2000)
+    ]
+    killed = False
+    for start in range(0, len(pushes), 100):
+        answer = await scene.push(pushes[start : start + 100])
+        assert answer.status_code == 202 and not answer.json()["rejected"], answer.text
+        if start == 800 and not killed:
+            await platform.kill("points")
+            killed = True
+            await asyncio.sleep(1)
+            await platform.start("points")
+    assert killed
+    expected = 2000 * 5 // len(phones)
+    for phone in phones:
+        await wait_available(scene, await scene.login(phone), expected, within=120)
+
+
+async def test_private_routes_need_a_token_and_a_token_reaches_only_its_own_data(
+    scene: Scene,
+):
+    for method, path in [
+        ("GET", "/api/identity/me"),
+        ("GET", "/api/points/accounts/me"),
+        ("GET", "/api/identity/residents"),
+        ("POST", "/api/points/adjustments"),
+        ("GET", "/api/identity/partners"),
+        ("GET", "/api/me/home"),
+    ]:
+        answer = await scene.gw.request(method, path)
+        assert answer.status_code == 401, (method, path, answer.text)
+    first = await scene.register("13700000005", "甲")
+    await scene.register("13700000006", "乙")
+    other = await scene.login("13700000006")
+    for path in (f"/api/points/accounts/{first}", "/api/identity/residents?q=甲"):
+        assert (await scene.gw.get(path, headers=other)).status_code == 403, path
+    home = await scene.gw.get("/api/me/home", headers=other)
+    assert home.status_code == 200 and home.json()["profile"]["name"] == "乙"
+    assert str(uuid.UUID(home.json()["profile"]["id"])) != first
+
+
+async def test_home_screen_degrades_sections_whose_service_is_down(
+    scene: Scene, platform: Platform
+):
+    await scene.register("13700000007", "丙")
+    me = await scene.login("13700000007")
+    await platform.kill("points")
+    try:
+        started = time.monotonic()
+        home = await scene.gw.get("/api/me/home", headers=me)
+        assert time.monotonic() - started < 5
+        assert home.status_code == 200
+        assert home.json()["points"] is None and "points" in home.json()["degraded"]
+        assert home.json()["profile"]["name"] == "丙"
+    finally:
+        await platform.start("points")
