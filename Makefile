@@ -52,7 +52,9 @@ test: install
 
 bench: install
 	$(RUN) python -m deploy run --profile test -- \
-		$(RUN) python -m bench.kit_throughput --events 20000 --latency-samples 500
+		bash -c '$(RUN) python -m bench.kit_throughput --events 20000 --latency-samples 500 && \
+		$(RUN) python -m bench.points_awards --events 3000 --residents 300 --postings 100000 && \
+		$(RUN) python -m bench.gateway_flow --rates 50,100,200 --seconds 5 --load-seconds 8'
 
 clean:
 	rm -rf .data

@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import time
-import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE, Platform, start_platform
-
-PASSWORD = "Passw0rd!"
-ITEMS = [
-    {
-        "code": "VOL-ENV",
-        "name": "环境整治志愿服务",
-        "category": "志愿服务",
-        "points": 5,
-        "triggers": [{"source": "volunteer", "activity_type": "环境整治"}],
-    },
-    {
-        "code": "VOL-ELDER",
-        "name": "助老服务",
-        "category": "志愿服务",
-        "points": 2,
-        "unit": "per_hour",
-        "triggers": [{"source": "volunteer", "activity_type": "助老服务"}],
-    },
-]
+from tests.e2e.platform import Platform, start_platform
+from tests.e2e.scene import Scene, prepare
 
 
 @pytest.fixture(scope="module")
@@ -46,114 +21,7 @@ async def platform(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pl
         await running.stop()
 
 
-@dataclass
-class Scene:
-    """A community with staff, a published points list and a registered partner."""
-
-    gw: httpx.AsyncClient
-    community_id: str
-    staff: dict[str, str]
-    partner_id: str
-    secret: str
-
-    async def login(self, phone: str, password: str = PASSWORD) -> dict[str, str]:
-        answer = await self.gw.post(
-            "/api/identity/auth/login", json={"phone": phone, "password": password}
-        )
-        assert answer.status_code == 200, answer.text
-        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
-
-    async def register(self, phone: str, name: str) -> str:
-        body = {
-            "phone": phone,
-            "password": PASSWORD,
-            "name": name,
-            "community_id": self.community_id,
-        }
-        answer = await self.gw.post("/api/identity/residents", json=body)
-        assert answer.status_code == 201, answer.text
-        return str(answer.json()["id"])
-
-    def signed(
-        self,
-        body: bytes,
-        *,
-        secret: str | None = None,
-        at: int | None = None,
-        partner: str | None = None,
-        content_type: str = "application/cloudevents+json",
-    ) -> dict[str, str]:
-        t = str(at if at is not None else int(time.time()))
-        mac = hmac.new((secret or self.secret).encode(), f"{t}.".encode() + body, hashlib.sha256)
-        return {
-            "X-Partner-Id": partner or self.partner_id,
-            "X-Signature": f"t={t},v1={mac.hexdigest()}",
-            "Content-Type": content_type,
-        }
-
-    async def push(
-        self, events: list[dict[str, Any]] | dict[str, Any], **sign: Any
-    ) -> httpx.Response:
-        batch = isinstance(events, list)
-        body = json.dumps(events, ensure_ascii=False).encode()
-        kind = "application/cloudevents-batch+json" if batch else "application/cloudevents+json"
-        headers = self.signed(body, content_type=kind, **sign)
-        return await self.gw.post("/webhooks/volunteer", content=body, headers=headers)
-
-
-def activity(phone: str, kind: str = "环境整治", hours: float = 2, **extra: Any) -> dict[str, Any]:
-    """A partner's CloudEvent as the volunteer platform sends it (the phone in the clear)."""
-    return {
-        "specversion": "1.0",
-        "id": str(uuid.uuid4()),
-        "source": "/volunteer-platform",
-        "type": "org.shanzhi.volunteer.activity_completed.v1",
-        "time": "2026-11-28T08:00:00+08:00",
-        "datacontenttype": "application/json",
-        "data": {
-            "volunteer": {"phone": phone},
-            "activity": {"id": uuid.uuid4().hex, "type": kind, "title": "河道清理"},
-            "community_id": extra.pop("community_id"),
-            "hours": hours,
-            "completed_at": "2026-11-28T07:00:00+08:00",
-            **extra,
-        },
-    }
-
-
 @pytest.fixture(scope="module")
 async def scene(platform: Platform) -> AsyncIterator[Scene]:
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as gw:
-        admin = await Scene(gw, "", {}, "", "").login(ADMIN_PHONE, ADMIN_PASSWORD)
-        district = (await gw.get("/api/identity/org-units?kind=district")).json()[0]["id"]
-        town = await _unit(gw, admin, "town", "e2e-town", "西城街道", district)
-        community = await _unit(gw, admin, "community", "e2e-sq", "小北街社区", town)
-        partial = Scene(gw, community, {}, "", "")
-        staff_id = await partial.register("13900009999", "李秀英")
-        grant = {"person_id": staff_id, "role": "community_staff", "unit_id": community}
-        assert (
-            await gw.post("/api/identity/staff-roles", json=grant, headers=admin)
-        ).status_code == 201
-        staff = await partial.login("13900009999")
-        draft = await gw.post(
-            f"/api/points/communities/{community}/rules", json={"items": ITEMS}, headers=staff
-        )
-        assert draft.status_code == 201, draft.text
-        published = await gw.post(
-            f"/api/points/rules/{draft.json()['id']}/publish", json={}, headers=staff
-        )
-        assert published.status_code == 200, published.text
-        partner = await gw.post(
-            "/api/identity/partners", json={"name": "志愿服务平台"}, headers=admin
-        )
-        assert partner.status_code == 201, partner.text
-        yield Scene(gw, community, staff, partner.json()["partner_id"], partner.json()["secret"])
-
-
-async def _unit(
-    gw: httpx.AsyncClient, admin: dict[str, str], kind: str, code: str, name: str, parent: str
-) -> str:
-    body = {"kind": kind, "code": code, "name": name, "parent_id": parent}
-    answer = await gw.post("/api/identity/org-units", json=body, headers=admin)
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["id"])
+        yield await prepare(gw)

@@ -9,8 +9,8 @@ import uuid
 
 from aiokafka import AIOKafkaConsumer
 
-from tests.e2e.conftest import Scene, activity
 from tests.e2e.platform import Platform
+from tests.e2e.scene import Scene, activity
 
 CREDIT_WITHIN = 20.0  # seconds from the partner's 202 to the resident seeing the points
 VALID_ID = "11010519491231002X"
