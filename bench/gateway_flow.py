@@ -79,10 +79,11 @@ async def p1(platform: Platform, scene: Scene, rates: list[int], seconds: float)
         total += len(acked)
         lat = sorted(done[i] - acked[i] for i in done)
         span = max(done.values()) - min(acked[i] for i in done)
+        p50 = statistics.median(lat) * 1000
+        p99 = lat[max(0, int(len(lat) * 0.99) - 1)] * 1000
         print(
             f"P1 push rate {rate:4d}/s: {len(done)}/{len(acked)} credited, "
-            f"{len(done) / span:7.1f} awards/s, push→credit p50 {statistics.median(lat) * 1000:.0f} ms"
-            f" p99 {lat[max(0, int(len(lat) * 0.99) - 1)] * 1000:.0f} ms"
+            f"{len(done) / span:7.1f} awards/s, push→credit p50 {p50:.0f} ms p99 {p99:.0f} ms"
         )
     raw = await raw_consume(platform.broker.bootstrap, "volunteer.events", total)
     print(f"P1 raw aiokafka consume of the same {total} events: {total / raw:10.0f} events/s")
