@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from deploy import demo_data as demo
+from deploy import volunteer_sim
 
 WAIT_FOR_GATEWAY = 180.0
 Json = dict[str, Any]
@@ -251,11 +252,28 @@ async def load(
     for n, resident in enumerate(r for r in demo.RESIDENTS if r.verification == "verified"):
         account = residents[resident.phone]
         await award_activity(reviewers[resident.community], account.me["id"], 2 + (n * 3) % 9)
+    pushes = await push_volunteer_activities(str(client.base_url), partner_file)
     verified = sum(r.verification == "verified" for r in demo.RESIDENTS)
     return (
         f"{len(demo.UNITS)} org units, {len(demo.STAFF)} staff, {len(demo.RESIDENTS)} residents "
-        f"({verified} verified), {len(demo.HOUSEHOLDS)} households, partner {partner_id}"
+        f"({verified} verified), {len(demo.HOUSEHOLDS)} households, partner {partner_id}, "
+        f"{pushes} volunteer pushes accepted"
     )
+
+
+async def push_volunteer_activities(gateway_url: str, partner_file: Path) -> int:
+    """The volunteer platform reports a first few completed activities, signed as it would."""
+    # A small file, read once: blocking the loop for it is harmless here.
+    partner = json.loads(partner_file.read_text(encoding="utf-8"))  # noqa: ASYNC240
+    plan = volunteer_sim.Plan(
+        gateway=gateway_url.rstrip("/"),
+        partner_id=partner["partner_id"],
+        secret=partner["secret"],
+        count=24,
+        rate=12,
+    )
+    report = await volunteer_sim.run(plan)
+    return report.accepted
 
 
 async def seed(gateway_url: str, partner_file: Path) -> str | None:

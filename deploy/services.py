@@ -43,6 +43,8 @@ def _base_env(settings: DeploySettings, bootstrap: str) -> dict[str, str]:
         KAFKA_BOOTSTRAP_SERVERS=bootstrap,
         ENVIRONMENT="development",
         SERVICE_URLS=json.dumps(settings.service_urls()),
+        # Every process verifies tokens against identity's keys, wherever identity listens.
+        JWKS_URL=f"{settings.service_urls()['identity']}/api/identity/.well-known/jwks.json",
         # Without this Python buffers a piped stdout and log lines arrive late.
         PYTHONUNBUFFERED="1",
     )
@@ -74,6 +76,10 @@ def gateway_env(settings: DeploySettings, bootstrap: str) -> dict[str, str]:
     env["SERVICE_NAME"] = GATEWAY
     # The gateway owns no database; an inherited server URL would only mislead.
     env.pop("DATABASE_URL", None)
+    # On one machine every client (the seed, the simulator, a developer's browser) is
+    # 127.0.0.1, so the per-IP limits meant for the internet would throttle the demo itself.
+    env.setdefault("RATE_LIMIT_LOGIN", "600/minute")
+    env.setdefault("RATE_LIMIT_ANONYMOUS", "6000/minute")
     return env
 
 
