@@ -34,4 +34,8 @@ async def add_event(
         )
     )
     # Delivered to listeners only when the transaction commits: wakes the relay at once.
-    await session.execute(select(func.pg_notify(NOTIFY_CHANNEL, "")))
+    # Once per transaction is enough (a batch of events would otherwise notify per event).
+    transaction = session.get_transaction()
+    if session.info.get("kit_outbox_notified") is not transaction:
+        await session.execute(select(func.pg_notify(NOTIFY_CHANNEL, "")))
+        session.info["kit_outbox_notified"] = transaction

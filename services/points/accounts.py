@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +32,15 @@ class Wallet:
 
 async def lock_wallet(session: AsyncSession, resident_id: uuid.UUID) -> Wallet | None:
     """Lock the resident's account row for this transaction (concurrent postings queue here)."""
+    return await _lock(session, Account.resident_id == resident_id)
+
+
+async def lock_wallet_by_phone_hash(session: AsyncSession, phone_hash: str) -> Wallet | None:
+    """The same, found by the keyed phone hash a volunteer push carries."""
+    return await _lock(session, Account.phone_hash == phone_hash)
+
+
+async def _lock(session: AsyncSession, condition: ColumnElement[bool]) -> Wallet | None:
     row = (
         await session.execute(
             select(
@@ -44,7 +53,7 @@ async def lock_wallet(session: AsyncSession, resident_id: uuid.UUID) -> Wallet |
                 Account.held,
                 Account.debt,
             )
-            .where(Account.resident_id == resident_id)
+            .where(condition, Account.kind == "resident")
             .with_for_update()
         )
     ).first()
@@ -80,10 +89,24 @@ async def open_resident(
     return (await session.execute(stmt)).first() is not None
 
 
+# Issuing and system account ids never change once created: remembered per database.
+_SYSTEM_IDS: dict[tuple[str, str, uuid.UUID | None], uuid.UUID] = {}
+
+
 async def system_account(
     session: AsyncSession, kind: str, community_id: uuid.UUID | None = None
 ) -> uuid.UUID:
     """The issuing account of a community, or the platform's mall-clearing / expiry account."""
+    key = (str(session.get_bind().engine.url), kind, community_id)
+    if key in _SYSTEM_IDS:
+        return _SYSTEM_IDS[key]
+    _SYSTEM_IDS[key] = await _find_or_open(session, kind, community_id)
+    return _SYSTEM_IDS[key]
+
+
+async def _find_or_open(
+    session: AsyncSession, kind: str, community_id: uuid.UUID | None
+) -> uuid.UUID:
     where = (Account.kind == kind) & (
         (Account.community_id == community_id) if kind == "issuing" else Account.kind.isnot(None)
     )

@@ -20,7 +20,7 @@ from kit.events import CloudEvent, ParsedEvent
 from services.points import accounts, rules
 from services.points.accounts import Wallet
 from services.points.ledger import Fact
-from services.points.models import Account, Posting
+from services.points.models import Posting
 from services.points.models_flow import PendingAward, UnmatchedActivity
 from services.points.postings import award, deduct
 from services.points.wallet import LOCAL, capped_amount
@@ -118,14 +118,9 @@ async def find_wallet(session: AsyncSession, data: ActivityCompleted) -> Wallet 
             resident = uuid.UUID(data.volunteer.resident_id)
         except ValueError:
             raise PermanentEventError("volunteer.resident_id is not an id") from None
-    else:
-        found = await session.scalar(
-            select(Account.resident_id).where(Account.phone_hash == data.volunteer.phone_hash)
-        )
-        if found is None:
-            return None
-        resident = found
-    return await accounts.lock_wallet(session, resident)
+        return await accounts.lock_wallet(session, resident)
+    assert data.volunteer.phone_hash is not None
+    return await accounts.lock_wallet_by_phone_hash(session, data.volunteer.phone_hash)
 
 
 def _pending_key(data: ActivityCompleted) -> str:
