@@ -12,7 +12,7 @@ from kit.db import unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
 from kit.service import ServiceRuntime, create_service_app
-from services.identity import api, api_auth, api_households, api_org, api_partners, api_people
+from services.identity import api_auth, api_households, api_org, api_partners, api_people
 from services.identity.bootstrap import bootstrap
 from services.identity.config import Settings
 from services.identity.consumers import SUBSCRIPTIONS
@@ -59,7 +59,6 @@ def create_app(
         settings,
         title="善治 · 身份与组织",
         routers=[
-            api.router,
             api_auth.router,
             api_people.router,
             api_org.router,

@@ -7,7 +7,6 @@ from fastapi import FastAPI
 
 from kit.service import create_service_app
 from services.points import (
-    api,
     api_accounts,
     api_boards,
     api_claims,
@@ -27,7 +26,6 @@ def create_app(
         settings or Settings(),
         title="善治 · 积分",
         routers=[
-            api.router,
             api_accounts.router,
             api_rules.router,
             api_staff.router,
