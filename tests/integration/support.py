@@ -8,8 +8,8 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol, TypeVar
 
 import asyncpg
@@ -71,6 +71,19 @@ async def create_topics(servers: str, names: list[str], partitions: int = 6) -> 
         pass
     finally:
         await admin.close()
+
+
+@dataclass
+class Clock:
+    """An injectable clock tests move forward (publicity periods, code expiry, rotation)."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 @dataclass

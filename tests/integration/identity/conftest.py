@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -15,21 +14,11 @@ from kit.migrate import upgrade_head
 from services.identity.app import create_app
 from services.identity.config import Settings
 from tests.integration import support
+from tests.integration.support import Clock
 
 ADMIN_PHONE = "13800000000"
 ADMIN_PASSWORD = "Admin@2026"
 PASSWORD = "Passw0rd!"
-
-
-@dataclass
-class Clock:
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass

@@ -11,8 +11,8 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
@@ -34,21 +34,11 @@ from services.points.app import create_app
 from services.points.config import Settings
 from services.points.models import Account
 from tests.integration import support
+from tests.integration.support import Clock
 
 ISSUER, AUDIENCE, KID = "shanzhi-identity", "shanzhi", "test-key"
 JWKS_URL = "http://identity.test/api/identity/.well-known/jwks.json"
 DISTRICT = "511702"
-
-
-@dataclass
-class Clock:
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass(frozen=True)
