@@ -7,6 +7,7 @@ import base64
 import signal
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
@@ -19,6 +20,20 @@ from deploy.supervisor import Child, ChildSpec, run_to_completion, spawn
 DEFAULT_VERSION = "4.4.0"
 LOG4J2_CONFIG = Path(__file__).resolve().parent / "log4j2.properties"
 START_TIMEOUT = 120.0
+
+
+def new_cluster_id(random_bytes: Callable[[], bytes] = lambda: uuid.uuid4().bytes) -> str:
+    """A KRaft cluster id as Kafka's own `Uuid.randomUuid()` makes it: base64url of 16 random
+    bytes, drawn again while it starts with '-' (a command line would read that as an option)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(random_bytes()).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
+def format_arguments(cluster_id: str, properties: Path) -> list[str]:
+    """`kafka-storage format` arguments; `--cluster-id=` keeps any id a value, never an option."""
+    return ["--standalone", f"--cluster-id={cluster_id}", "-c", str(properties)]
 
 
 class KafkaBroker:
@@ -143,9 +158,8 @@ class KafkaBroker:
         }
 
     async def _format(self, java: str, jars: Path, properties: Path) -> None:
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         argv = [java, *self._jvm_options(jars), "kafka.tools.StorageTool", "format"]
-        argv += ["--standalone", "-t", cluster_id, "-c", str(properties)]
+        argv += format_arguments(new_cluster_id(), properties)
         code = await run_to_completion(self._spec("kafka", argv))
         if code != 0:
             raise KafkaSetupError(f"formatting the Kafka storage in {self.log_dir} failed ({code})")

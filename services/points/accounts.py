@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, event, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -98,10 +98,20 @@ async def system_account(
 ) -> uuid.UUID:
     """The issuing account of a community, or the platform's mall-clearing / expiry account."""
     key = (str(session.get_bind().engine.url), kind, community_id)
-    if key in _SYSTEM_IDS:
-        return _SYSTEM_IDS[key]
-    _SYSTEM_IDS[key] = await _find_or_open(session, kind, community_id)
-    return _SYSTEM_IDS[key]
+    known = _SYSTEM_IDS.get(key)
+    if known is not None:
+        return known
+    account_id = await _find_or_open(session, kind, community_id)
+    # Remembered only once this transaction commits: an id opened by a transaction that then
+    # rolls back (or has not committed yet while another task asks) names no row, and every
+    # later posting of this process would fail its foreign key.
+    event.listen(
+        session.sync_session,
+        "after_commit",
+        lambda _session: _SYSTEM_IDS.setdefault(key, account_id),
+        once=True,
+    )
+    return account_id
 
 
 async def _find_or_open(

@@ -9,12 +9,15 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
 from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "Passw0rd!"
 ITEMS = [
     {
@@ -91,23 +94,35 @@ class Scene:
 
 
 def activity(phone: str, kind: str = "环境整治", hours: float = 2, **extra: Any) -> dict[str, Any]:
-    """A partner's CloudEvent as the volunteer platform sends it (the phone in the clear)."""
+    """A partner's CloudEvent as the volunteer platform sends it (the phone in the clear).
+
+    Its times are built from now: the services run on the real clock and score a fact by the
+    points list in force on its Asia/Shanghai date, so a fixed date would rot."""
+    sent = datetime.now(SHANGHAI).replace(microsecond=0)
+    completed = sent - timedelta(hours=1)
     return {
         "specversion": "1.0",
         "id": str(uuid.uuid4()),
         "source": "/volunteer-platform",
         "type": "org.shanzhi.volunteer.activity_completed.v1",
-        "time": "2026-11-28T08:00:00+08:00",
+        "time": sent.isoformat(),
         "datacontenttype": "application/json",
         "data": {
             "volunteer": {"phone": phone},
             "activity": {"id": uuid.uuid4().hex, "type": kind, "title": "河道清理"},
             "community_id": extra.pop("community_id"),
             "hours": hours,
-            "completed_at": "2026-11-28T07:00:00+08:00",
+            "completed_at": completed.isoformat(),
             **extra,
         },
     }
+
+
+def points_list() -> dict[str, Any]:
+    """The scene's points list, in force since a week before today (Asia/Shanghai), so a push
+    completed an hour ago is scored by it even just after midnight."""
+    since = datetime.now(SHANGHAI).date() - timedelta(days=7)
+    return {"items": ITEMS, "effective_from": since.isoformat()}
 
 
 async def prepare(gw: httpx.AsyncClient) -> Scene:
@@ -124,7 +139,7 @@ async def prepare(gw: httpx.AsyncClient) -> Scene:
     ).status_code == 201
     staff = await partial.login("13900009999")
     draft = await gw.post(
-        f"/api/points/communities/{community}/rules", json={"items": ITEMS}, headers=staff
+        f"/api/points/communities/{community}/rules", json=points_list(), headers=staff
     )
     assert draft.status_code == 201, draft.text
     published = await gw.post(
