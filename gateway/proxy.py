@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
@@ -24,8 +23,8 @@ from gateway.config import Settings
 from gateway.edge import EdgeGuard
 from gateway.limits import RateLimits
 from gateway.upstreams import replica_pools
-from kit.deps import install_auth
-from kit.jwks import TokenVerifier
+from kit.deps import install_token_verifier
+from kit.events import new_traceparent
 from kit.logging import request_id_var
 from kit.problems import problem
 
@@ -85,10 +84,6 @@ def forwarded_for(headers: Iterable[tuple[bytes, bytes]], client_ip: str) -> str
     if not hops or hops[-1] != client_ip:
         hops.append(client_ip)
     return ", ".join(hops)
-
-
-def new_traceparent() -> str:
-    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
 
 
 class BodyTooLarge(Exception):
@@ -276,15 +271,7 @@ def install_routing(app: FastAPI, settings: Settings) -> None:
         raise RuntimeError("install_routing must run before the app starts serving")
     routing = Routing(settings)
     app.state.routing = routing
-    if getattr(app.state, "token_verifier", None) is None:
-        install_auth(
-            app,
-            TokenVerifier(
-                jwks_url=settings.jwks_url,
-                issuer=settings.token_issuer,
-                audience=settings.token_audience,
-            ),
-        )
+    install_token_verifier(app, settings)
     # Appended, so the guard sits inside kit's request-id middleware: refusals carry the id
     # and are counted in the request metrics like any other answer.
     app.user_middleware.append(Middleware(EdgeGuard, limits=RateLimits.from_settings(settings)))

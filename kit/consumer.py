@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -24,9 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contracts import REGISTRY, Registry
 from kit import metrics
 from kit.consumer_batch import NeedsCarefulPath, apply_batch_fast
-from kit.consumer_steps import Handler, apply_one, dead_letter_header
+from kit.consumer_steps import apply_one, dead_letter_header
 from kit.kafka import make_consumer, make_producer
 from kit.rebalance import CommitOnRevoke
+from kit.subscriptions import HandlerTable
 from kit.transient import is_transient
 
 log = logging.getLogger("kit.consumer")
@@ -47,7 +48,7 @@ class ConsumerRunner:
         *,
         consumer_name: str,
         topics: Sequence[str],
-        handlers: Mapping[str, Handler],
+        handlers: HandlerTable,
         session_factory: async_sessionmaker[AsyncSession],
         bootstrap_servers: str,
         registry: Registry = REGISTRY,
@@ -55,6 +56,10 @@ class ConsumerRunner:
         max_handler_attempts: int = 5,
         max_backoff: float = 5.0,
     ) -> None:
+        unknown = sorted(name for name in handlers if name not in registry)
+        if unknown:
+            # A type name no contract defines would only ever be counted as skipped.
+            raise ValueError(f"handlers for unregistered event types: {unknown}")
         self.name = consumer_name
         self.topics = list(topics)
         self.handlers = dict(handlers)

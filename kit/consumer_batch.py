@@ -6,15 +6,16 @@ runner then replays the batch event by event with savepoints (kit.consumer_steps
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiokafka import ConsumerRecord
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.consumer_steps import EventOutcome, Handler
+from kit.consumer_steps import EventOutcome
 from kit.events import CloudEvent, InvalidEvent, ParsedEvent, parse_envelope, validate_data
 from kit.logging import event_id_var
+from kit.subscriptions import Handler
 from kit.tables import inbox
 from kit.transient import is_transient
 
@@ -26,7 +27,7 @@ class NeedsCarefulPath(Exception):
     """The batch holds something the fast path does not decide; replay it event by event."""
 
 
-Prepared = tuple[CloudEvent, Handler]
+Prepared = tuple[CloudEvent, Handler[Any]]
 
 
 async def apply_batch_fast(
@@ -62,7 +63,7 @@ def _envelope(record: ConsumerRecord) -> CloudEvent:
 
 
 async def _run(
-    runner: ConsumerRunner, session: AsyncSession, envelope: CloudEvent, handler: Handler
+    runner: ConsumerRunner, session: AsyncSession, envelope: CloudEvent, handler: Handler[Any]
 ) -> None:
     token = event_id_var.set(envelope.id)
     try:

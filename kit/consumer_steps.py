@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiokafka import ConsumerRecord
+from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,13 +14,21 @@ from contracts import UnknownEventType
 from kit.errors import PermanentEventError
 from kit.events import CloudEvent, InvalidEvent, ParsedEvent, parse_envelope, validate_data
 from kit.logging import event_id_var
+from kit.subscriptions import Handler
 from kit.tables import inbox
 from kit.transient import is_transient
 
 if TYPE_CHECKING:
     from kit.consumer import ConsumerRunner
 
-Handler = Callable[[AsyncSession, ParsedEvent], Awaitable[None]]
+# Failures that a retry cannot cure: parked at once. A ValidationError raised inside a
+# handler (say, building an answer event from data that breaks its contract) is one.
+PERMANENT: tuple[type[Exception], ...] = (
+    InvalidEvent,
+    UnknownEventType,
+    PermanentEventError,
+    ValidationError,
+)
 
 
 class EventOutcome(enum.Enum):
@@ -53,7 +61,7 @@ async def _handle(
     session: AsyncSession,
     record: ConsumerRecord,
     envelope: CloudEvent,
-    handler: Handler,
+    handler: Handler[Any],
 ) -> EventOutcome:
     key = (record.topic, record.partition, record.offset)
     try:
@@ -62,7 +70,7 @@ async def _handle(
                 return EventOutcome.DUPLICATE
             data = validate_data(envelope, runner.registry)
             await handler(session, ParsedEvent(envelope=envelope, data=data))
-    except (InvalidEvent, UnknownEventType, PermanentEventError) as exc:
+    except PERMANENT as exc:
         return await _park_recorded(runner, session, record, envelope, str(exc))
     except Exception as exc:
         if is_transient(exc):

@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from kit.auth import CHALLENGE_LOGIN, InvalidToken, Principal, Role, principal_from_claims
 from kit.errors import Forbidden
 from kit.jwks import TokenVerifier
+from kit.settings import KitSettings
 
 # auto_error=False: a missing token must answer 401 problem+json with our challenge, not
 # FastAPI's own error; the scheme still documents the Bearer requirement in OpenAPI.
@@ -21,6 +22,16 @@ _bearer = HTTPBearer(auto_error=False, description="identity 签发的访问令�
 def install_auth(app: FastAPI, verifier: TokenVerifier) -> None:
     """Make `verifier` the one every auth dependency of `app` uses (call from create_app)."""
     app.state.token_verifier = verifier
+
+
+def install_token_verifier(app: FastAPI, settings: KitSettings) -> None:
+    """Check tokens against identity's JWKS as `settings` name it, unless `app` has a verifier."""
+    if getattr(app.state, "token_verifier", None) is not None:
+        return
+    verifier = TokenVerifier(
+        jwks_url=settings.jwks_url, issuer=settings.token_issuer, audience=settings.token_audience
+    )
+    install_auth(app, verifier)
 
 
 def _verifier(request: Request) -> TokenVerifier:

@@ -6,8 +6,9 @@ import json
 import re
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
@@ -37,11 +38,15 @@ class InvalidEvent(ValueError):
     """Bytes that are not a valid envelope, or data that does not fit its type's contract."""
 
 
-class ParsedEvent(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+E = TypeVar("E", bound=EventData, covariant=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEvent(Generic[E]):
+    """An envelope with its data validated as `E`, the model its type names in the registry."""
 
     envelope: CloudEvent
-    data: EventData
+    data: E
 
 
 def new_traceparent() -> str:
@@ -83,7 +88,7 @@ def parse_envelope(raw: bytes) -> CloudEvent:
         raise InvalidEvent(f"not a CloudEvent: {_first_error(exc)}") from exc
 
 
-def parse_event(raw: bytes, registry: Registry = REGISTRY) -> ParsedEvent:
+def parse_event(raw: bytes, registry: Registry = REGISTRY) -> ParsedEvent[EventData]:
     """Envelope and data both validated; raises InvalidEvent or UnknownEventType."""
     envelope = parse_envelope(raw)
     return ParsedEvent(envelope=envelope, data=validate_data(envelope, registry))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -13,26 +13,18 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kit.consumer import ConsumerRunner
-from kit.consumer_steps import Handler
 from kit.db import asyncpg_dsn, make_engine, make_session_factory
-from kit.deps import install_auth
+from kit.deps import install_token_verifier
 from kit.health import database_check, kafka_check
-from kit.jwks import TokenVerifier
 from kit.logging import configure_logging
 from kit.migrate import head_revisions
 from kit.relay import OutboxRelay
+from kit.request_deps import Clock, install_clock
 from kit.settings import KitSettings
+from kit.subscriptions import Subscriptions
 from kit.web import create_web_app
 
 log = logging.getLogger("kit.service")
-
-
-@dataclass
-class Subscriptions:
-    """What a service consumes: the topics and the table of event type → handler."""
-
-    topics: Sequence[str] = ()
-    handlers: Mapping[str, Handler] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,13 +68,16 @@ def build_runtime(settings: KitSettings, subscriptions: Subscriptions) -> Servic
         retention_hours=settings.outbox_retention_hours,
     )
     consumer = None
-    if subscriptions.topics and settings.consumer_enabled:
+    # No handler, no runner: nothing is consumed (and committed) before a service knows
+    # what to do with it.
+    if len(subscriptions) and settings.consumer_enabled:
         consumer = ConsumerRunner(
             consumer_name=settings.service_name,
             topics=subscriptions.topics,
             handlers=subscriptions.handlers,
             session_factory=factory,
             bootstrap_servers=settings.kafka_bootstrap_servers,
+            registry=subscriptions.registry,
         )
     client = AIOKafkaClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     return ServiceRuntime(settings, engine, factory, relay, consumer, client)
@@ -98,8 +93,12 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     subscriptions: Subscriptions | None = None,
     on_startup: Sequence[StartupHook] = (),
+    clock: Clock | None = None,
 ) -> FastAPI:
-    """A service process: its web app plus the outbox relay and consumer running beside it."""
+    """A service process: its web app plus the outbox relay and consumer running beside it.
+
+    `clock` is what the `Now` dependency answers (tests move time with it); UTC now by default.
+    """
     configure_logging(level=settings.log_level, json_lines=settings.log_json)
     runtime = build_runtime(settings, subscriptions or Subscriptions())
 
@@ -126,12 +125,6 @@ def create_service_app(
         lifespan=lifespan,
     )
     app.state.runtime = runtime
-    install_auth(
-        app,
-        TokenVerifier(
-            jwks_url=settings.jwks_url,
-            issuer=settings.token_issuer,
-            audience=settings.token_audience,
-        ),
-    )
+    install_clock(app, clock)
+    install_token_verifier(app, settings)
     return app

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from kit.deps import CurrentPrincipal, StaffScope, staff
+from kit.schemas import EmptyIn
 from services.identity import directory, people
 from services.identity.deps import Context, Now, Session
 from services.identity.passwords import hash_password
 from services.identity.schemas import (
-    EmptyIn,
     MeOut,
     MeUpdate,
     PersonOut,
@@ -53,7 +53,7 @@ async def list_residents(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ResidentPage:
-    page = await directory.list_residents(
+    rows, next_cursor = await directory.list_residents(
         session=session,
         principal=scope.principal,
         community_id=community_id,
@@ -62,7 +62,7 @@ async def list_residents(
         cursor=cursor,
         limit=limit,
     )
-    return ResidentPage(items=[person_out(p) for p in page.items], next_cursor=page.next_cursor)
+    return ResidentPage(items=[person_out(p) for p in rows], next_cursor=next_cursor)
 
 
 @router.get("/me")

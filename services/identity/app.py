@@ -67,6 +67,7 @@ def create_app(
         ],
         subscriptions=SUBSCRIPTIONS,
         on_startup=[start],
+        clock=context.clock,
     )
     app.include_router(api_partners.internal)
     app.state.identity = context

@@ -1,14 +1,11 @@
-"""The identity service's subscription table: event type → handler, one line each.
+"""The identity service's subscription table: event model → handler, one line each.
+
+    SUBSCRIPTIONS = Subscriptions().add(ResidentRegistered, projections.on_registered)
 
 The runner starts only once the table has a handler, so no event is consumed (and its
 offset committed) before this service knows what to do with it.
 """
 
-from kit.consumer_steps import Handler
-from kit.service import Subscriptions
+from kit.subscriptions import Subscriptions
 
-TOPICS: tuple[str, ...] = ()
-
-HANDLERS: dict[str, Handler] = {}
-
-SUBSCRIPTIONS = Subscriptions(topics=TOPICS if HANDLERS else (), handlers=HANDLERS)
+SUBSCRIPTIONS = Subscriptions()

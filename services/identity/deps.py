@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
 import httpx
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.db import unit_of_work
 from kit.deps import StaffScope, staff
+from kit.request_deps import Now as Now
+from kit.request_deps import SessionDep as Session
 from services.identity.config import Settings
 from services.identity.crypto import Vault
 from services.identity.sms import SmsSender
 from services.identity.throttle import Throttle
+
+__all__ = ["ClientIP", "Context", "DistrictAdmin", "IdentityContext", "Now", "Session"]
 
 
 @dataclass
@@ -36,15 +38,6 @@ def _context(request: Request) -> IdentityContext:
     return context
 
 
-async def _session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with unit_of_work(request.app.state.runtime.session_factory) as session:
-        yield session
-
-
-def _now(context: Annotated[IdentityContext, Depends(_context)]) -> datetime:
-    return context.clock()
-
-
 def _client_ip(request: Request) -> str:
     """The caller's address: behind a trusted proxy, the nearest untrusted X-Forwarded-For hop."""
     trusted = set(request.app.state.identity.settings.trusted_proxies)
@@ -59,7 +52,5 @@ def _client_ip(request: Request) -> str:
 
 
 Context = Annotated[IdentityContext, Depends(_context)]
-Session = Annotated[AsyncSession, Depends(_session)]
-Now = Annotated[datetime, Depends(_now)]
 ClientIP = Annotated[str, Depends(_client_ip)]
 DistrictAdmin = Annotated[StaffScope, Depends(staff("district_admin"))]

@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, false, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.auth import Principal, Role
-from kit.errors import Invalid, NotFound
+from kit.errors import NotFound
+from kit.pagination import decode_cursor, keyset_page
 from services.identity import org
 from services.identity.models import OrgUnit, Person
 
 LISTERS: tuple[Role, ...] = ("district_admin", "community_admin", "community_staff", "grid_worker")
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Person]
-    next_cursor: str | None
-
-
-def encode_cursor(person: Person) -> str:
-    raw = f"{person.created_at.isoformat()}|{person.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, pid = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created), uuid.UUID(pid)
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("分页游标无效", field="cursor") from None
 
 
 def scope_condition(principal: Principal) -> ColumnElement[bool]:
@@ -53,7 +32,8 @@ async def list_residents(
     status: str | None,
     cursor: str | None,
     limit: int,
-) -> Page:
+) -> tuple[list[Person], str | None]:
+    """Oldest first, keyset-paginated on (created_at, id): the rows and the next cursor."""
     query = (
         select(Person)
         .join(OrgUnit, OrgUnit.id == Person.community_id)
@@ -73,6 +53,4 @@ async def list_residents(
     rows = list(
         await session.scalars(query.order_by(Person.created_at, Person.id).limit(limit + 1))
     )
-    more = len(rows) > limit
-    items = rows[:limit]
-    return Page(items=items, next_cursor=encode_cursor(items[-1]) if more and items else None)
+    return keyset_page(rows, limit, lambda p: (p.created_at, p.id))

@@ -13,6 +13,7 @@ from contracts.identity import ResidentMoved, ResidentRegistered, ResidentVerifi
 from kit.auth import Principal, Role
 from kit.errors import Conflict, Forbidden, Invalid, NotFound
 from kit.phone import normalise_phone, phone_hash
+from kit.states import Transitions, transition
 from services.identity import org
 from services.identity.crypto import Vault
 from services.identity.events import publish
@@ -21,7 +22,7 @@ from services.identity.passwords import hash_password
 from services.identity.rules import mask_id_number, normalise_id_number
 
 REVIEWERS: tuple[Role, ...] = ("district_admin", "community_admin", "community_staff")
-TRANSITIONS = {  # verification state machine: (from, action) → to
+TRANSITIONS: Transitions = {  # verification state machine: (from, action) → to
     ("unverified", "submit"): "pending",
     ("rejected", "submit"): "pending",
     ("pending", "approve"): "verified",
@@ -30,12 +31,9 @@ TRANSITIONS = {  # verification state machine: (from, action) → to
 
 
 def next_status(current: str, action: str) -> str:
-    try:
-        return TRANSITIONS[(current, action)]
-    except KeyError:
-        raise Conflict(
-            f"实名认证状态为 {current}，不能执行此操作", field="verification_status"
-        ) from None
+    """The verification status after `action`; 409 naming the actions allowed from `current`."""
+    refused = f"实名认证状态为 {current}，不能执行此操作"
+    return transition(TRANSITIONS, current, action, field="verification_status", detail=refused)
 
 
 async def register(

@@ -40,12 +40,3 @@ def mask_id_number(value: str) -> str:
 
 def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}"
-
-
-def mask_name(name: str) -> str:
-    """张*三 for public boards: first and last character kept."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return f"{name[0]}*"
-    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"

@@ -8,6 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from kit.pagination import Page
+from kit.schemas import In
+
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=72)]
@@ -16,10 +19,6 @@ UnitKind = Literal["district", "town", "community", "grid"]
 RoleName = Literal[
     "district_admin", "community_admin", "community_staff", "grid_worker", "counter_operator"
 ]
-
-
-class In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class RegisterIn(In):
@@ -98,13 +97,8 @@ class RejectIn(In):
     reason: Reason
 
 
-class EmptyIn(In):
-    pass
-
-
-class ResidentPage(BaseModel):
-    items: list[PersonOut]
-    next_cursor: str | None
+class ResidentPage(Page[PersonOut]):
+    """Staff's resident list (a named page keeps the OpenAPI schema name)."""
 
 
 class OrgUnitIn(In):

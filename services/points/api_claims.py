@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.auth import Principal, Role
 from kit.deps import CurrentPrincipal, StaffScope, VerifiedResident
+from kit.pagination import Page, keyset_page
+from kit.schemas import In
 from services.points import claims, scope
 from services.points.deps import Now, PointsStaff, Session
 from services.points.models_flow import Claim, Objection
@@ -31,10 +33,6 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 EvidenceUrl = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s/]+\S*$")
 ]
-
-
-class In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ClaimCreate(In):
@@ -88,9 +86,8 @@ class ClaimOut(BaseModel):
     objections: list[ObjectionOut]
 
 
-class ClaimPage(BaseModel):
-    items: list[ClaimOut]
-    next_cursor: str | None
+class ClaimPage(Page[ClaimOut]):
+    """Claims, newest first (a named page keeps the OpenAPI schema name)."""
 
 
 class NoticeOut(BaseModel):
@@ -174,12 +171,9 @@ async def list_claims(
         cursor=cursor,
         limit=limit,
     )
-    page = rows[:limit]
+    page, next_cursor = keyset_page(rows, limit, lambda c: (c.created_at, c.id))
     objections = await claims.objections_of(session, [c.id for c in page])
-    return ClaimPage(
-        items=[claim_out(c, objections[c.id]) for c in page],
-        next_cursor=claims.encode_cursor(page[-1]) if len(rows) > limit else None,
-    )
+    return ClaimPage(items=[claim_out(c, objections[c.id]) for c in page], next_cursor=next_cursor)
 
 
 @router.post("/claims/{claim_id}/review")

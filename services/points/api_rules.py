@@ -7,10 +7,11 @@ import uuid
 from fastapi import APIRouter
 
 from kit.errors import NotFound
+from kit.schemas import EmptyIn
 from services.points import rules
 from services.points.deps import Now, PointsStaff, Session
 from services.points.models import RuleVersion
-from services.points.schemas import EmptyIn, RuleVersionOut
+from services.points.schemas import RuleVersionOut
 from services.points.scope import ensure_staff_for
 
 router = APIRouter(tags=["points list"])

@@ -1,7 +1,7 @@
 """Composition root of the points service (uvicorn factory `services.points.app:create_app`)."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fastapi import FastAPI
 
@@ -35,7 +35,7 @@ def create_app(
         ],
         subscriptions=SUBSCRIPTIONS,
         on_startup=[start_jobs],
+        # Time is injectable: tests move it to run publicity periods and expiry.
+        clock=clock,
     )
-    # Time is injectable: tests move it to run publicity periods and expiry.
-    app.state.clock = clock or (lambda: datetime.now(UTC))
     return app

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,9 +16,8 @@ from services.points.ledger import Fact
 from services.points.postings import award, deduct
 
 
-async def on_activity_attended(session: AsyncSession, event: ParsedEvent) -> None:
-    data: Any = event.data
-    assert isinstance(data, ActivityAttended)
+async def on_activity_attended(session: AsyncSession, event: ParsedEvent[ActivityAttended]) -> None:
+    data = event.data
     await award_by_trigger(
         session,
         resident_id=data.resident_id,
@@ -33,9 +31,8 @@ async def on_activity_attended(session: AsyncSession, event: ParsedEvent) -> Non
     )
 
 
-async def on_petition_adopted(session: AsyncSession, event: ParsedEvent) -> None:
-    data: Any = event.data
-    assert isinstance(data, PetitionAdopted)
+async def on_petition_adopted(session: AsyncSession, event: ParsedEvent[PetitionAdopted]) -> None:
+    data = event.data
     await award_by_trigger(
         session,
         resident_id=data.resident_id,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,9 +27,10 @@ from services.points.wallet import LOCAL, capped_amount
 PENDING_RETENTION = timedelta(days=180)
 
 
-async def on_activity_completed(session: AsyncSession, event: ParsedEvent) -> None:
-    data: Any = event.data
-    assert isinstance(data, ActivityCompleted)
+async def on_activity_completed(
+    session: AsyncSession, event: ParsedEvent[ActivityCompleted]
+) -> None:
+    data = event.data
     wallet = await find_wallet(session, data)
     if wallet is None:
         await _park_pending(session, event.envelope, _pending_key(data))

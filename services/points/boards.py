@@ -9,21 +9,13 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kit.masking import mask_name
 from services.points.models import Account, Score
 from services.points.schemas import BoardRow
 from services.points.wallet import periods
 
 By = Literal["resident", "household"]
 Period = Literal["month", "year", "all"]
-
-
-def mask_name(name: str) -> str:
-    """张*三 (a public board never shows a full name)."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return f"{name[0]}*"
-    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"
 
 
 def period_key(period: Period, now: datetime) -> str:

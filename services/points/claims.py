@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.points import ClaimReviewed
 from kit.deps import StaffScope
 from kit.errors import Conflict, NotFound
+from kit.pagination import decode_cursor
+from kit.states import transition
 from services.points import rules, scope
 from services.points.claims_rules import (  # the rules, re-exported for callers
     CLAIM_FLOW as CLAIM_FLOW,
@@ -48,12 +50,6 @@ from services.points.claims_rules import (
     check_review as check_review,
 )
 from services.points.claims_rules import (
-    decode_cursor as decode_cursor,
-)
-from services.points.claims_rules import (
-    encode_cursor as encode_cursor,
-)
-from services.points.claims_rules import (
     fact_time as fact_time,
 )
 from services.points.claims_rules import (
@@ -61,9 +57,6 @@ from services.points.claims_rules import (
 )
 from services.points.claims_rules import (
     mask_name as mask_name,
-)
-from services.points.claims_rules import (
-    next_status as next_status,
 )
 from services.points.claims_rules import (
     publicity_ends as publicity_ends,
@@ -209,7 +202,7 @@ async def review(
 ) -> Claim:
     claim = await claim_for_staff(session, staff, claim_id)
     check_review(decision, reason)
-    claim.status = next_status(CLAIM_FLOW, claim.status, decision)
+    claim.status = transition(CLAIM_FLOW, claim.status, decision)
     claim.review_reason = reason
     claim.reviewed_by = staff.principal.sub
     if decision == "approve":
@@ -268,7 +261,7 @@ async def resolve(
     # Lock order claim → objection, the same as filing an objection and vesting.
     claim = await claim_for_staff(session, staff, found.claim_id)
     await session.refresh(found, with_for_update=True)
-    found.status = next_status(OBJECTION_FLOW, found.status, decision)
+    found.status = transition(OBJECTION_FLOW, found.status, decision)
     found.resolved_by = staff.principal.sub
     # objections has no column for the resolution note yet: keep it in the audit log.
     log.info(
@@ -277,7 +270,7 @@ async def resolve(
     )
     if decision == "uphold":
         before = claim.status
-        claim.status = next_status(CLAIM_FLOW, claim.status, "uphold")
+        claim.status = transition(CLAIM_FLOW, claim.status, "uphold")
         if before != claim.status:
             claim.review_reason = found.reason
             claim.reviewed_by = staff.principal.sub

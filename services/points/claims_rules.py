@@ -7,15 +7,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from kit import masking
 from kit.errors import Conflict, Forbidden, Invalid
-from services.points import boards, rules
+from kit.states import transition
+from services.points import rules
 from services.points.models_flow import Claim
 from services.points.wallet import LOCAL
 
 MAX_AGE_DAYS = 90
 CLAIM_MISSING = "申报不存在或无权访问"
 
-# A claim's life as data: (status, action) → next status. Anything not listed is a 409.
+# A claim's life as data: (status, action) → next status. Anything not listed is a 409
+# (kit.states.transition).
 CLAIM_FLOW: dict[tuple[str, str], str] = {
     ("submitted", "approve"): "publicity",
     ("submitted", "reject"): "rejected",
@@ -29,14 +32,6 @@ OBJECTION_FLOW: dict[tuple[str, str], str] = {
     ("open", "uphold"): "upheld",
     ("open", "dismiss"): "dismissed",
 }
-
-
-def next_status(flow: dict[tuple[str, str], str], status: str, action: str) -> str:
-    """The one place a transition is checked; a refused one is a Conflict (409)."""
-    after = flow.get((status, action))
-    if after is None:
-        raise Conflict("当前状态不允许该操作", field="status", current=status, action=action)
-    return after
 
 
 def local_day(at: datetime) -> date:
@@ -76,7 +71,7 @@ def check_objector(claim: Claim, objector: uuid.UUID, community_id: uuid.UUID | 
 
 
 def check_objection_window(status: str, ends_at: datetime | None, now: datetime) -> None:
-    next_status(CLAIM_FLOW, status, "object")
+    transition(CLAIM_FLOW, status, "object")
     if ends_at is None or now >= ends_at:
         raise Conflict("公示期已结束", field="status", current=status, action="object")
 
@@ -87,22 +82,7 @@ def publicity_ends(now: datetime, days: int) -> datetime:
 
 def mask_name(name: str | None) -> str:
     """张*三 on the public board, by the same rule as the red lists."""
-    return boards.mask_name(name or "居民")
-
-
-def encode_cursor(claim: Claim) -> str:
-    return f"{claim.created_at.isoformat()}|{claim.id}"
-
-
-def decode_cursor(raw: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        at, claim_id = raw.split("|")
-        when, after = datetime.fromisoformat(at), uuid.UUID(claim_id)
-    except ValueError:
-        raise Invalid("分页游标无效", field="cursor") from None
-    if when.tzinfo is None:
-        raise Invalid("分页游标无效", field="cursor")
-    return when, after
+    return masking.mask_name(name or "居民")
 
 
 @dataclass(frozen=True)

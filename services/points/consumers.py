@@ -1,27 +1,35 @@
-"""The points service's subscription table: event type → handler, one line each."""
+"""The points service's subscription table: event model → handler, one line each."""
 
-from kit.consumer_steps import Handler
-from kit.service import Subscriptions
+from contracts.identity import (
+    HouseholdMemberJoined,
+    HouseholdMemberLeft,
+    ResidentMoved,
+    ResidentRegistered,
+    ResidentVerified,
+)
+from contracts.mall import OrderCancelled, OrderExpired, OrderFulfilled, OrderPlaced
+from contracts.notices import ActivityAttended
+from contracts.petitions import PetitionAdopted
+from contracts.volunteer import ActivityCompleted
+from kit.subscriptions import HandlerTable, Subscriptions
 from services.points import awards_events, awards_volunteer, projections, saga
 
-TOPICS: tuple[str, ...] = (
-    "identity.events",
-    "volunteer.events",
-    "notices.events",
-    "petitions.events",
-    "mall.events",
+SUBSCRIPTIONS = (
+    Subscriptions()
+    .add(ResidentRegistered, projections.on_registered)
+    .add(ResidentVerified, projections.on_verified)
+    .add(ResidentMoved, projections.on_moved)
+    .add(HouseholdMemberJoined, projections.on_joined)
+    .add(HouseholdMemberLeft, projections.on_left)
+    .add(ActivityCompleted, awards_volunteer.on_activity_completed)
+    .add(ActivityAttended, awards_events.on_activity_attended)
+    .add(PetitionAdopted, awards_events.on_petition_adopted)
+    # The points side of the redemption saga.
+    .add(OrderPlaced, saga.on_order_placed)
+    .add(OrderFulfilled, saga.on_order_fulfilled)
+    .add(OrderCancelled, saga.on_order_cancelled)
+    .add(OrderExpired, saga.on_order_expired)
 )
 
-HANDLERS: dict[str, Handler] = {
-    "org.shanzhi.identity.resident.registered.v1": projections.on_registered,
-    "org.shanzhi.identity.resident.verified.v1": projections.on_verified,
-    "org.shanzhi.identity.resident.moved.v1": projections.on_moved,
-    "org.shanzhi.identity.household.member_joined.v1": projections.on_joined,
-    "org.shanzhi.identity.household.member_left.v1": projections.on_left,
-    "org.shanzhi.volunteer.activity_completed.v1": awards_volunteer.on_activity_completed,
-    "org.shanzhi.notices.activity.attended.v1": awards_events.on_activity_attended,
-    "org.shanzhi.petitions.petition.adopted.v1": awards_events.on_petition_adopted,
-    **saga.HANDLERS,
-}
-
-SUBSCRIPTIONS = Subscriptions(topics=TOPICS if HANDLERS else (), handlers=HANDLERS)
+# Type name → handler, derived from the table, for runners built by hand (tests, bench).
+HANDLERS: HandlerTable = SUBSCRIPTIONS.handlers

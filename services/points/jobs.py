@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.points import ClaimVested
 from kit.db import unit_of_work
+from kit.states import transition
 from services.points import accounts, claims, postings
 from services.points.events import publish
 from services.points.ledger import Fact
@@ -75,7 +76,7 @@ async def _vest(session: AsyncSession, claim: Claim, now: datetime) -> bool:
             extra={"claim_id": str(claim.id), "item": bool(item), "account": bool(wallet)},
         )
         return False
-    claim.status = claims.next_status(claims.CLAIM_FLOW, claim.status, "vest")
+    claim.status = transition(claims.CLAIM_FLOW, claim.status, "vest")
     fact = Fact(
         source_type="claim",
         source_id=str(claim.id),

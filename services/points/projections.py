@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,10 +22,9 @@ from services.points.postings import award
 from services.points.scope import remember_community
 
 
-async def on_registered(session: AsyncSession, event: ParsedEvent) -> None:
+async def on_registered(session: AsyncSession, event: ParsedEvent[ResidentRegistered]) -> None:
     """Open the account, post the welcome award if the list has one, vest parked awards."""
-    data: Any = event.data
-    assert isinstance(data, ResidentRegistered)
+    data = event.data
     resident, community = uuid.UUID(data.resident_id), uuid.UUID(data.community_id)
     await remember_community(session, community, data.community_path)
     opened = await accounts.open_resident(
@@ -47,7 +45,11 @@ async def on_registered(session: AsyncSession, event: ParsedEvent) -> None:
 
 
 async def _welcome(
-    session: AsyncSession, resident: uuid.UUID, community: uuid.UUID, data: Any, event_id: str
+    session: AsyncSession,
+    resident: uuid.UUID,
+    community: uuid.UUID,
+    data: ResidentRegistered,
+    event_id: str,
 ) -> None:
     version = await rules.in_force(session, community_id=community, at=data.registered_at)
     item = rules.find_item(rules.items_of(version), "registration", None)
@@ -65,15 +67,13 @@ async def _welcome(
     await award(session, wallet=wallet, amount=item.points, fact=fact)
 
 
-async def on_verified(session: AsyncSession, event: ParsedEvent) -> None:
-    data: Any = event.data
-    assert isinstance(data, ResidentVerified)
+async def on_verified(session: AsyncSession, event: ParsedEvent[ResidentVerified]) -> None:
+    data = event.data
     await _set(session, data.resident_id, verified=True, name=data.name)
 
 
-async def on_moved(session: AsyncSession, event: ParsedEvent) -> None:
-    data: Any = event.data
-    assert isinstance(data, ResidentMoved)
+async def on_moved(session: AsyncSession, event: ParsedEvent[ResidentMoved]) -> None:
+    data = event.data
     community = uuid.UUID(data.to_community_id)
     await remember_community(session, community, data.to_community_path)
     await _set(
@@ -81,15 +81,13 @@ async def on_moved(session: AsyncSession, event: ParsedEvent) -> None:
     )
 
 
-async def on_joined(session: AsyncSession, event: ParsedEvent) -> None:
-    data: Any = event.data
-    assert isinstance(data, HouseholdMemberJoined)
+async def on_joined(session: AsyncSession, event: ParsedEvent[HouseholdMemberJoined]) -> None:
+    data = event.data
     await _set(session, data.resident_id, household_id=uuid.UUID(data.household_id))
 
 
-async def on_left(session: AsyncSession, event: ParsedEvent) -> None:
-    data: Any = event.data
-    assert isinstance(data, HouseholdMemberLeft)
+async def on_left(session: AsyncSession, event: ParsedEvent[HouseholdMemberLeft]) -> None:
+    data = event.data
     await session.execute(
         update(Account)
         .where(

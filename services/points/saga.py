@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts import EventData
 from contracts.mall import OrderCancelled, OrderExpired, OrderFulfilled, OrderPlaced
 from contracts.points import HoldPlaced, HoldRejected, HoldReleased, HoldSettled
-from kit.consumer_steps import Handler
-from kit.errors import PermanentEventError
 from kit.events import ParsedEvent
 from services.points import holds
 from services.points.events import publish
 from services.points.holds import HoldOutcome
 
-E = TypeVar("E", bound=EventData)
 OrderEvent = OrderPlaced | OrderFulfilled | OrderCancelled | OrderExpired
 
 
@@ -45,26 +41,26 @@ async def place_for_order(session: AsyncSession, order: OrderPlaced) -> HoldOutc
     return outcome
 
 
-async def on_order_placed(session: AsyncSession, event: ParsedEvent) -> None:
-    await place_for_order(session, _data(event, OrderPlaced))
+async def on_order_placed(session: AsyncSession, event: ParsedEvent[OrderPlaced]) -> None:
+    await place_for_order(session, event.data)
 
 
-async def on_order_fulfilled(session: AsyncSession, event: ParsedEvent) -> None:
+async def on_order_fulfilled(session: AsyncSession, event: ParsedEvent[OrderFulfilled]) -> None:
     """Picked up: the held points go to mall clearing. No placed hold, nothing to settle."""
-    order = _data(event, OrderFulfilled)
+    order = event.data
     outcome = await holds.settle(session, order_id=order.order_id, at=order.fulfilled_at)
     if outcome.status == "settled":
         ids = _ids(order, outcome, points=outcome.amount)
         await publish(session, HoldSettled(**ids), subject=ids["resident_id"])
 
 
-async def on_order_cancelled(session: AsyncSession, event: ParsedEvent) -> None:
-    order = _data(event, OrderCancelled)
+async def on_order_cancelled(session: AsyncSession, event: ParsedEvent[OrderCancelled]) -> None:
+    order = event.data
     await _release(session, order, at=order.cancelled_at)
 
 
-async def on_order_expired(session: AsyncSession, event: ParsedEvent) -> None:
-    order = _data(event, OrderExpired)
+async def on_order_expired(session: AsyncSession, event: ParsedEvent[OrderExpired]) -> None:
+    order = event.data
     await _release(session, order, at=order.expired_at)
 
 
@@ -85,23 +81,9 @@ def _ids(order: OrderEvent, outcome: HoldOutcome, *, points: int) -> dict[str, A
     }
 
 
-def _data(event: ParsedEvent, model: type[E]) -> E:
-    if not isinstance(event.data, model):
-        raise PermanentEventError(f"{event.envelope.type} is not a {model.__name__}")
-    return event.data
-
-
 def _uuid(value: str) -> uuid.UUID | None:
     """A resident id points can know; anything else is an unknown resident, not poison."""
     try:
         return uuid.UUID(value)
     except ValueError:
         return None
-
-
-HANDLERS: dict[str, Handler] = {
-    OrderPlaced.event_type: on_order_placed,
-    OrderFulfilled.event_type: on_order_fulfilled,
-    OrderCancelled.event_type: on_order_cancelled,
-    OrderExpired.event_type: on_order_expired,
-}

@@ -8,11 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from kit.pagination import Page
+from kit.schemas import In
+
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-
-
-class In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class HouseholdOut(BaseModel):
@@ -47,9 +46,8 @@ class PostingOut(BaseModel):
     created_at: datetime
 
 
-class PostingPage(BaseModel):
-    items: list[PostingOut]
-    next_cursor: str | None
+class PostingPage(Page[PostingOut]):
+    """A resident's postings, newest first (a named page keeps the OpenAPI schema name)."""
 
 
 class RuleVersionOut(BaseModel):
@@ -99,10 +97,6 @@ class UnmatchedResolveIn(In):
     action: Literal["map", "dismiss"]
     item_code: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = None
     reason: Reason | None = None
-
-
-class EmptyIn(In):
-    pass
 
 
 class CommunitySettingsIn(In):

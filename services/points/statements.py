@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
-from datetime import datetime
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.errors import Invalid, NotFound
+from kit.errors import NotFound
+from kit.pagination import decode_cursor, keyset_page
 from services.points.models import Account, Posting, Score
 from services.points.schemas import AccountOut, HouseholdOut, PostingOut, PostingPage
 
@@ -52,35 +51,17 @@ async def account_out(session: AsyncSession, account: Account) -> AccountOut:
     )
 
 
-def _cursor(posting: Posting) -> str:
-    return base64.urlsafe_b64encode(
-        f"{posting.created_at.isoformat()}|{posting.id}".encode()
-    ).decode()
-
-
-def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, pid = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created), uuid.UUID(pid)
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("分页游标无效", field="cursor") from None
-
-
 async def postings_page(
     session: AsyncSession, resident_id: uuid.UUID, cursor: str | None, limit: int
 ) -> PostingPage:
     """Newest first; the cursor is the last row's (created_at, id)."""
     query = select(Posting).where(Posting.resident_id == resident_id)
     if cursor:
-        query = query.where(tuple_(Posting.created_at, Posting.id) < _decode(cursor))
+        query = query.where(tuple_(Posting.created_at, Posting.id) < decode_cursor(cursor))
     rows = list(
         await session.scalars(
             query.order_by(Posting.created_at.desc(), Posting.id.desc()).limit(limit + 1)
         )
     )
-    items = rows[:limit]
-    more = len(rows) > limit and bool(items)
-    return PostingPage(
-        items=[PostingOut.model_validate(p) for p in items],
-        next_cursor=_cursor(items[-1]) if more else None,
-    )
+    items, next_cursor = keyset_page(rows, limit, lambda p: (p.created_at, p.id))
+    return PostingPage(items=[PostingOut.model_validate(p) for p in items], next_cursor=next_cursor)

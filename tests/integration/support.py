@@ -153,7 +153,7 @@ def expected_sum(count: int) -> int:
 APPLIED_DDL = "CREATE TABLE IF NOT EXISTS applied (n int NOT NULL, amount int NOT NULL)"
 
 
-async def apply_counted(session: AsyncSession, event: ParsedEvent) -> None:
+async def apply_counted(session: AsyncSession, event: ParsedEvent[Any]) -> None:
     """The effect under test. No unique key on purpose: a double apply must show as a double."""
     data: Any = event.data
     await session.execute(
@@ -276,7 +276,7 @@ def counted_runner(
     topic: str,
     *,
     group: str | None = None,
-    handler: Callable[[AsyncSession, ParsedEvent], Awaitable[None]] = apply_counted,
+    handler: Callable[[AsyncSession, ParsedEvent[Any]], Awaitable[None]] = apply_counted,
     **options: Any,
 ) -> ConsumerRunner:
     """A consumer runner applying counted events of `topic` with `handler`."""

@@ -18,7 +18,7 @@ from tests.integration.tcp_proxy import TcpProxy
 POISON_N = 1013
 
 
-async def apply_or_refuse(session, event: ParsedEvent) -> None:
+async def apply_or_refuse(session, event: ParsedEvent[Any]) -> None:
     data: Any = event.data
     if data.n == POISON_N:
         raise PermanentEventError(f"no rule for n={data.n}")

@@ -21,7 +21,7 @@ from kit.consumer import ConsumerRunner
 from kit.db import asyncpg_dsn, make_engine, make_session_factory, unit_of_work
 from kit.events import ParsedEvent, new_event, serialize
 from kit.migrate import upgrade_head
-from services.points import accounts, ledger, postings, saga
+from services.points import accounts, consumers, ledger, postings, saga
 from services.points.models import Account, CommunitySettings
 from tests.integration import support
 
@@ -98,7 +98,9 @@ async def deliver(db: support.Db, data: saga.OrderEvent) -> None:
     """One delivery of an order event (a fresh CloudEvent id each time) to the saga."""
     envelope = new_event(data, source="/services/mall", subject=data.order_id)
     async with unit_of_work(db.factory) as session:
-        await saga.HANDLERS[data.event_type](session, ParsedEvent(envelope=envelope, data=data))
+        await consumers.HANDLERS[data.event_type](
+            session, ParsedEvent(envelope=envelope, data=data)
+        )
         await session.commit()
 
 
@@ -351,7 +353,7 @@ async def test_order_events_through_kafka_hold_once_and_stage_the_answers(db, ka
     runner = ConsumerRunner(
         consumer_name=support.unique("points"),
         topics=[topic],
-        handlers=saga.HANDLERS,
+        handlers=consumers.HANDLERS,
         session_factory=db.factory,
         bootstrap_servers=kafka,
     )

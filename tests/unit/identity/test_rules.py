@@ -9,7 +9,6 @@ from kit.phone import normalise_phone, phone_hash
 from services.identity.rules import (
     id_check_char,
     mask_id_number,
-    mask_name,
     mask_phone,
     normalise_id_number,
 )
@@ -85,14 +84,6 @@ def test_masked_id_number_keeps_region_prefix_and_last_four():
 
 def test_masked_phone_keeps_first_three_and_last_four():
     assert mask_phone("13812345678") == "138****5678"
-
-
-@pytest.mark.parametrize(
-    ("name", "masked"),
-    [("张伟三", "张*三"), ("欧阳娜娜", "欧**娜"), ("李四", "李*"), ("王", "王"), ("", "")],
-)
-def test_masked_name_keeps_first_and_last_character(name, masked):
-    assert mask_name(name) == masked
 
 
 @pytest.mark.parametrize(
