@@ -12,14 +12,19 @@ from kit.db import unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
 from kit.service import ServiceRuntime, create_service_app
-from services.identity import api_auth, api_households, api_org, api_partners, api_people
+from services.identity.auth import api as auth_api
+from services.identity.auth.sms import LocalSmsSender
+from services.identity.auth.throttle import Throttle
 from services.identity.bootstrap import bootstrap
 from services.identity.config import Settings
 from services.identity.consumers import SUBSCRIPTIONS
 from services.identity.crypto import Vault
 from services.identity.deps import IdentityContext
-from services.identity.sms import LocalSmsSender
-from services.identity.throttle import Throttle
+from services.identity.households import api as households_api
+from services.identity.org import api as org_api
+from services.identity.partners import api as partners_api
+from services.identity.people import api as people_api
+from services.identity.roles import api as roles_api
 
 SELF = "http://identity.internal"
 
@@ -59,16 +64,17 @@ def create_app(
         settings,
         title="善治 · 身份与组织",
         routers=[
-            api_auth.router,
-            api_people.router,
-            api_org.router,
-            api_households.router,
-            api_partners.router,
+            auth_api.router,
+            people_api.router,
+            org_api.router,
+            roles_api.router,
+            households_api.router,
+            partners_api.router,
         ],
         subscriptions=SUBSCRIPTIONS,
         on_startup=[start],
         clock=context.clock,
     )
-    app.include_router(api_partners.internal)
+    app.include_router(partners_api.internal)
     app.state.identity = context
     return app

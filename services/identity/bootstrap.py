@@ -7,12 +7,13 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.phone import normalise_phone, phone_hash
-from services.identity import keys, org, people, roles
+from kit.phone import normalise_phone
+from services.identity.auth import keys
 from services.identity.config import Settings
 from services.identity.crypto import Vault
-from services.identity.models import Person
-from services.identity.passwords import hash_password
+from services.identity.org import service as org
+from services.identity.people import service as people
+from services.identity.roles import service as roles
 
 
 async def bootstrap(
@@ -25,22 +26,11 @@ async def bootstrap(
     )
     await keys.signing_key(session=session, vault=vault, now=now)
     if settings.first_admin_phone and settings.first_admin_password:
-        admin = await _first_admin(session, settings)
+        admin = await people.ensure_person(
+            session=session,
+            phone=normalise_phone(settings.first_admin_phone, field="FIRST_ADMIN_PHONE"),
+            phone_key=settings.phone_hash_key.get_secret_value(),
+            name="区管理员",
+            password=settings.first_admin_password.get_secret_value(),
+        )
         await roles.ensure_first_admin(session=session, person=admin, root=root)
-
-
-async def _first_admin(session: AsyncSession, settings: Settings) -> Person:
-    phone = normalise_phone(settings.first_admin_phone or "", field="FIRST_ADMIN_PHONE")
-    person = await people.find_by_phone(session=session, phone=phone)
-    if person is not None:
-        return person
-    assert settings.first_admin_password is not None
-    person = Person(
-        phone=phone,
-        phone_hash=phone_hash(settings.phone_hash_key.get_secret_value(), phone),
-        name="区管理员",
-        password_hash=hash_password(settings.first_admin_password.get_secret_value()),
-    )
-    session.add(person)
-    await session.flush()
-    return person

@@ -13,10 +13,11 @@ from fastapi import Depends, Request
 from kit.deps import StaffScope, staff
 from kit.request_deps import Now as Now
 from kit.request_deps import SessionDep as Session
+from services.identity.auth.rules import client_ip
+from services.identity.auth.sms import SmsSender
+from services.identity.auth.throttle import Throttle
 from services.identity.config import Settings
 from services.identity.crypto import Vault
-from services.identity.sms import SmsSender
-from services.identity.throttle import Throttle
 
 __all__ = ["ClientIP", "Context", "DistrictAdmin", "IdentityContext", "Now", "Session"]
 
@@ -39,16 +40,9 @@ def _context(request: Request) -> IdentityContext:
 
 
 def _client_ip(request: Request) -> str:
-    """The caller's address: behind a trusted proxy, the nearest untrusted X-Forwarded-For hop."""
-    trusted = set(request.app.state.identity.settings.trusted_proxies)
     peer = request.client.host if request.client else "unknown"
-    if peer not in trusted:
-        return peer
-    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
-    for hop in reversed(hops):
-        if hop not in trusted:
-            return hop
-    return peer
+    forwarded_for = request.headers.get("x-forwarded-for", "")
+    return client_ip(peer, forwarded_for, request.app.state.identity.settings.trusted_proxies)
 
 
 Context = Annotated[IdentityContext, Depends(_context)]

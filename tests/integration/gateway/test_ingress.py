@@ -43,7 +43,7 @@ PARTNERS: dict[str, dict[str, Any]] = {
 
 
 def identity_app() -> FastAPI:
-    """Identity's internal endpoint, as identity serves it (services/identity/api_partners)."""
+    """Identity's internal endpoint, as identity serves it (services/identity/partners/api.py)."""
     app = FastAPI()
 
     @app.get("/internal/partners/{partner_id}/secrets")

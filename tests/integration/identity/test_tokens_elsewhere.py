@@ -105,7 +105,7 @@ async def test_rotation_keeps_the_old_key_published_until_its_tokens_expire(
     identity: Identity, tree: Tree, points: httpx.AsyncClient
 ):
     from kit.db import make_engine, make_session_factory, unit_of_work
-    from services.identity import keys
+    from services.identity.auth import keys
     from services.identity.crypto import Vault
 
     await register(identity, "13700002222", "吴二", tree.xiaobeijie)

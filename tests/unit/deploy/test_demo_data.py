@@ -11,7 +11,7 @@ from deploy.seed import saved_partner_id, write_private
 from deploy.services import seed_spec, service_env
 from deploy.settings import DeploySettings
 from kit.phone import normalise_phone
-from services.identity.rules import id_check_char, normalise_id_number
+from services.identity.people.rules import id_check_char, normalise_id_number
 
 PEOPLE: list[demo.Staff | demo.Resident] = [*demo.STAFF, *demo.RESIDENTS]
 

@@ -1,0 +1,1 @@
+"""Login, passwords, SMS and WeChat, throttling, access and refresh tokens, signing keys."""

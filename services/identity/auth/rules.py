@@ -1,0 +1,79 @@
+"""Pure rules of authentication: who the client is, what a token says, when a refresh is reuse."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from kit.errors import DomainError
+
+# The same for unknown phones: whether a number is registered is not revealed.
+WRONG_LOGIN = "手机号或密码错误"
+SESSION_ENDED = "登录已失效，请重新登录"
+WRONG_CODE = "验证码错误或已过期"
+
+RefreshVerdict = Literal["rotate", "refuse", "reuse"]
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    title = "未登录或登录已过期"
+
+
+def client_ip(peer: str, forwarded_for: str, trusted: Iterable[str]) -> str:
+    """The caller's address: behind a trusted proxy, the nearest untrusted X-Forwarded-For hop."""
+    trusted = set(trusted)
+    if peer not in trusted:
+        return peer
+    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return peer
+
+
+def refresh_verdict(
+    *, revoked_at: datetime | None, expires_at: datetime, used_at: datetime | None, now: datetime
+) -> RefreshVerdict:
+    """A live, unspent refresh token rotates; a spent one presented again is reuse (theft)."""
+    if revoked_at is not None or expires_at <= now:
+        return "refuse"
+    if used_at is not None:
+        return "reuse"
+    return "rotate"
+
+
+def access_claims(
+    *,
+    issuer: str,
+    audience: str,
+    minutes: int,
+    person_id: uuid.UUID,
+    name: str,
+    community_id: uuid.UUID | None,
+    household_id: uuid.UUID | None,
+    verified: bool,
+    roles: list[dict[str, str]],
+    now: datetime,
+    jti: str,
+) -> dict[str, Any]:
+    """The claims of an access token valid for `minutes` from `now`."""
+    return {
+        "iss": issuer,
+        "aud": audience,
+        "sub": str(person_id),
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=minutes)).timestamp()),
+        "jti": jti,
+        "name": name,
+        "community_id": _str(community_id),
+        "household_id": _str(household_id),
+        "verified": verified,
+        "roles": roles,
+    }
+
+
+def _str(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)

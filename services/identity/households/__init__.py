@@ -1,0 +1,1 @@
+"""Households (户): a head and members, each person in at most one."""

@@ -1,0 +1,1 @@
+"""Partner platforms and the signing secrets of their webhooks."""

@@ -1,0 +1,76 @@
+"""Partner platforms: /api/identity/partners (district admins), and the internal secret lookup."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+
+from services.identity.deps import Context, DistrictAdmin, Now, Session
+from services.identity.partners import service
+from services.identity.partners.schemas import (
+    PartnerIn,
+    PartnerOut,
+    PartnerSecretOut,
+    PartnerSecretsOut,
+    partner_out,
+)
+
+router = APIRouter(tags=["partners"])
+# Not under /api/identity: the gateway proxies only /api/<service>/..., so this is never public.
+internal = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)
+
+
+@router.post("/partners", status_code=201)
+async def register(
+    body: PartnerIn, _: DistrictAdmin, session: Session, ctx: Context
+) -> PartnerSecretOut:
+    partner, secret = await service.register(session=session, name=body.name, vault=ctx.vault)
+    return PartnerSecretOut(partner_id=partner.id, name=partner.name, secret=secret)
+
+
+@router.get("/partners")
+async def list_partners(_: DistrictAdmin, session: Session) -> list[PartnerOut]:
+    return [partner_out(p) for p in await service.list_all(session=session)]
+
+
+@router.post("/partners/{partner_id}/rotate-secret")
+async def rotate_secret(
+    partner_id: str, _: DistrictAdmin, session: Session, ctx: Context, now: Now
+) -> PartnerSecretOut:
+    partner = await service.get(session=session, partner_id=partner_id)
+    grace = timedelta(hours=ctx.settings.partner_secret_grace_hours)
+    secret = await service.rotate_secret(
+        session=session, partner=partner, vault=ctx.vault, now=now, grace=grace
+    )
+    return PartnerSecretOut(partner_id=partner.id, name=partner.name, secret=secret)
+
+
+@router.post("/partners/{partner_id}/disable")
+async def disable(partner_id: str, _: DistrictAdmin, session: Session, now: Now) -> PartnerOut:
+    partner = await service.get(session=session, partner_id=partner_id)
+    await service.disable(session=session, partner=partner, now=now)
+    return partner_out(partner)
+
+
+@internal.get("/partners/{partner_id}/secrets")
+async def partner_secrets(
+    partner_id: str,
+    session: Session,
+    ctx: Context,
+    now: Now,
+    x_internal_token: Annotated[str, Header()] = "",
+) -> PartnerSecretsOut:
+    """For the gateway's webhook check: the secrets valid now (empty when disabled)."""
+    partner, valid = await service.secrets_for_gateway(
+        session=session,
+        partner_id=partner_id,
+        presented_token=x_internal_token,
+        expected_token=ctx.settings.internal_api_token.get_secret_value(),
+        vault=ctx.vault,
+        now=now,
+    )
+    return PartnerSecretsOut(
+        partner_id=partner.id, enabled=partner.disabled_at is None, secrets=valid
+    )

@@ -1,0 +1,1 @@
+"""Residents: registration, profile, real-name verification and the staff directory."""

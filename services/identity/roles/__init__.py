@@ -1,0 +1,1 @@
+"""Staff role grants on org units, and the role claims tokens carry."""

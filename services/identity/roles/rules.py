@@ -1,0 +1,27 @@
+"""Pure rules of staff roles: on which unit kinds a role is held, and who may grant it."""
+
+from __future__ import annotations
+
+from kit.auth import Principal
+
+# role → unit kinds it can be held on
+ROLE_UNIT_KINDS = {
+    "district_admin": ("district", "town"),
+    "community_admin": ("community",),
+    "community_staff": ("community",),
+    "grid_worker": ("community", "grid"),
+    "counter_operator": ("community",),
+}
+COMMUNITY_ADMIN_GRANTS = ("community_staff", "grid_worker", "counter_operator")
+
+
+def may_hold(role: str, unit_kind: str) -> bool:
+    """Admins of a district hold it on the district or a town; community roles on a community."""
+    return unit_kind in ROLE_UNIT_KINDS[role]
+
+
+def may_grant(principal: Principal, role: str, unit_path: str) -> bool:
+    """District admins grant any role below them; community admins grant the staff roles."""
+    if principal.can_act_on(unit_path, "district_admin"):
+        return True
+    return role in COMMUNITY_ADMIN_GRANTS and principal.can_act_on(unit_path, "community_admin")

@@ -1,0 +1,120 @@
+"""Staff role grants: grant, revoke, the first administrator, and the roles a person holds."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.identity import StaffRoleGranted, StaffRoleRevoked
+from kit.auth import Principal
+from kit.errors import Conflict, Forbidden, Invalid, NotFound
+from services.identity.events import publish
+from services.identity.org.models import OrgUnit
+from services.identity.people.models import Person
+from services.identity.roles.models import StaffRole
+from services.identity.roles.rules import may_grant, may_hold
+
+
+async def grant(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    person_id: uuid.UUID,
+    role: str,
+    unit_id: uuid.UUID,
+    now: datetime,
+) -> StaffRole:
+    unit = await session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise Invalid("组织单位不存在", field="unit_id")
+    if not may_grant(principal, role, unit.path):
+        raise Forbidden("无权授予该角色")
+    if not may_hold(role, unit.kind):
+        raise Invalid(f"{role} 不能授予在 {unit.kind} 上", field="unit_id")
+    if await session.get(Person, person_id) is None:
+        raise Invalid("人员不存在", field="person_id")
+    existing = await session.scalar(
+        select(StaffRole).where(
+            StaffRole.person_id == person_id,
+            StaffRole.role == role,
+            StaffRole.unit_id == unit_id,
+            StaffRole.revoked_at.is_(None),
+        )
+    )
+    if existing is not None:
+        raise Conflict("该角色已授予", field="role")
+    row = StaffRole(
+        id=uuid.uuid4(),
+        person_id=person_id,
+        role=role,
+        unit_id=unit_id,
+        granted_by=uuid.UUID(principal.sub),
+    )
+    session.add(row)
+    await session.flush()
+    event = StaffRoleGranted(
+        person_id=str(person_id),
+        role=role,
+        unit_id=str(unit_id),
+        unit_path=unit.path,
+    )
+    await publish(session, event, subject=str(person_id))
+    await session.commit()
+    return row
+
+
+async def revoke(
+    *, session: AsyncSession, principal: Principal, grant_id: uuid.UUID, now: datetime
+) -> None:
+    row = await session.get(StaffRole, grant_id, with_for_update=True)
+    unit = await session.get(OrgUnit, row.unit_id) if row else None
+    if row is None or unit is None or row.revoked_at is not None:
+        raise NotFound("角色授权不存在")
+    if not may_grant(principal, row.role, unit.path):
+        raise Forbidden("无权撤销该角色")
+    row.revoked_at = now
+    event = StaffRoleRevoked(
+        person_id=str(row.person_id),
+        role=row.role,
+        unit_id=str(row.unit_id),
+    )
+    await publish(session, event, subject=str(row.person_id))
+    await session.commit()
+
+
+async def ensure_first_admin(*, session: AsyncSession, person: Person, root: OrgUnit) -> None:
+    """Idempotent: the configured first administrator holds district_admin on the root."""
+    held = await session.scalar(
+        select(StaffRole).where(
+            StaffRole.person_id == person.id,
+            StaffRole.role == "district_admin",
+            StaffRole.unit_id == root.id,
+            StaffRole.revoked_at.is_(None),
+        )
+    )
+    if held is None:
+        session.add(
+            StaffRole(id=uuid.uuid4(), person_id=person.id, role="district_admin", unit_id=root.id)
+        )
+        await session.flush()
+        granted = StaffRoleGranted(
+            person_id=str(person.id),
+            role="district_admin",
+            unit_id=str(root.id),
+            unit_path=root.path,
+        )
+        await publish(session, granted, subject=str(person.id))
+
+
+async def role_claims(*, session: AsyncSession, person_id: uuid.UUID) -> list[dict[str, str]]:
+    """The roles a person holds now, as tokens and /me carry them: role, unit id, unit path."""
+    rows = await session.execute(
+        select(StaffRole.role, OrgUnit.id, OrgUnit.path)
+        .join(OrgUnit, OrgUnit.id == StaffRole.unit_id)
+        .where(StaffRole.person_id == person_id, StaffRole.revoked_at.is_(None))
+        .order_by(OrgUnit.path, StaffRole.role)
+    )
+    return [{"role": r, "unit_id": str(u), "unit_path": p} for r, u, p in rows]
