@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from kit.db import unit_of_work
 from kit.tables import outbox
-from services.points import api_claims
 from services.points.jobs import vest_due_claims
 from services.points.models import Posting
 from services.points.models_flow import Claim
@@ -134,9 +133,6 @@ class Scene:
 
 @pytest.fixture
 async def scene(points: PointsHarness) -> Scene:
-    if not any(getattr(r, "path", "") == "/api/points/claims" for r in points.app.routes):
-        # Until app.py includes the claims router, mount it here the way create_app would.
-        points.app.include_router(api_claims.router, prefix="/api/points")
     a = await points.community()
     b = await points.community(town="fuxing")
     since = points.clock().astimezone(LOCAL).date() - timedelta(days=120)
