@@ -9,13 +9,16 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
 from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE
 
 PASSWORD = "Passw0rd!"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 ITEMS = [
     {
         "code": "VOL-ENV",
@@ -91,20 +94,24 @@ class Scene:
 
 
 def activity(phone: str, kind: str = "环境整治", hours: float = 2, **extra: Any) -> dict[str, Any]:
-    """A partner's CloudEvent as the volunteer platform sends it (the phone in the clear)."""
+    """A partner's CloudEvent as the volunteer platform sends it (the phone in the clear).
+
+    Dated from now: the running platform uses the real clock, and a points list is matched by
+    the fact's Asia/Shanghai date."""
+    now = datetime.now(SHANGHAI)
     return {
         "specversion": "1.0",
         "id": str(uuid.uuid4()),
         "source": "/volunteer-platform",
         "type": "org.shanzhi.volunteer.activity_completed.v1",
-        "time": "2026-11-28T08:00:00+08:00",
+        "time": now.isoformat(),
         "datacontenttype": "application/json",
         "data": {
             "volunteer": {"phone": phone},
             "activity": {"id": uuid.uuid4().hex, "type": kind, "title": "河道清理"},
             "community_id": extra.pop("community_id"),
             "hours": hours,
-            "completed_at": "2026-11-28T07:00:00+08:00",
+            "completed_at": (now - timedelta(hours=1)).isoformat(),
             **extra,
         },
     }
