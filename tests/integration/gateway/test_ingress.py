@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import httpx
@@ -188,7 +189,8 @@ def activity(event_id: str | None = None, **data: Any) -> dict[str, Any]:
             "activity": {"id": "act-1", "type": "环境整治", "title": "小北街环境整治"},
             "community_code": "xiaobeijie",
             "hours": 2,
-            "completed_at": "2026-11-28T07:30:00+08:00",
+            # From now: the running ingress refuses a completion in its real clock's future.
+            "completed_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
             **data,
         },
     }
