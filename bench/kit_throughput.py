@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import statistics
 import time
@@ -25,7 +26,16 @@ from tests.integration import support
 from tests.integration.support import Db, scratch_database
 
 
-async def raw_consume(kafka: str, topic: str, count: int) -> float:
+def require(complete: bool, what: str) -> None:
+    """Refuse to print a figure for work that did not complete: exit non-zero instead."""
+    if not complete:
+        raise SystemExit(f"benchmark incomplete: {what}; no figure printed")
+
+
+async def raw_consume(kafka: str, topic: str, count: int, timeout: float = 600) -> float:
+    """Seconds for a fresh group to read `count` records, from before the client starts: its
+    bootstrap and group join are counted, as they are for the runner it is compared with."""
+    started = time.perf_counter()
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=kafka,
@@ -34,9 +44,10 @@ async def raw_consume(kafka: str, topic: str, count: int) -> float:
         enable_auto_commit=False,
     )
     await consumer.start()
-    seen, started = 0, time.perf_counter()
+    seen = 0
     try:
         while seen < count:
+            require(time.perf_counter() - started < timeout, f"raw consume saw {seen} of {count}")
             batch = await consumer.getmany(timeout_ms=500, max_records=500)
             seen += sum(len(records) for records in batch.values())
         return time.perf_counter() - started
@@ -45,6 +56,8 @@ async def raw_consume(kafka: str, topic: str, count: int) -> float:
 
 
 async def runner_apply(db: Db, kafka: str, topic: str, count: int) -> float:
+    """Seconds from the runner's start (bootstrap and group join counted) until every event is
+    applied; its shutdown is not counted."""
     runner = support.counted_runner(db.factory, kafka, topic, group=support.unique("bench"))
     started = time.perf_counter()
     task = asyncio.create_task(runner.run())
@@ -52,12 +65,14 @@ async def runner_apply(db: Db, kafka: str, topic: str, count: int) -> float:
     async def done() -> bool:
         return (await support.applied_stats(db.dsn))[0] >= count
 
-    await support.eventually(done, timeout=600, interval=0.05)
+    complete = await support.eventually(done, timeout=600, interval=0.05)
     elapsed = time.perf_counter() - started
     await runner.stop()
     await task
     stats = await support.applied_stats(db.dsn)
-    assert stats == (count, count, support.expected_sum(count)), stats
+    require(complete, f"the runner applied {stats[0]} of {count} events in 600 s")
+    expected = (count, count, support.expected_sum(count))
+    require(stats == expected, f"applied (rows, distinct, sum) {stats}, expected {expected}")
     return elapsed
 
 
@@ -90,10 +105,12 @@ async def relay_latency(db: Db, kafka: str, samples: int) -> list[float]:
             await session.commit()
         committed[event.id] = time.perf_counter()
         await asyncio.sleep(0.005)
-    await asyncio.wait_for(reader, timeout=120)
+    with contextlib.suppress(TimeoutError):  # judged below: refused unless all arrived
+        await asyncio.wait_for(reader, timeout=120)
     await consumer.stop()
     await relay.stop()
     await relay_task
+    require(len(arrived) >= samples, f"{len(arrived)} of {samples} events reached Kafka in 120 s")
     return sorted(arrived[i] - committed[i] for i in committed)
 
 

@@ -43,6 +43,7 @@ class Platform:
     ports: dict[str, int] = field(default_factory=dict)
     databases: dict[str, str] = field(default_factory=dict)
     children: dict[str, Child] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)  # environment for every process
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
@@ -69,7 +70,7 @@ class Platform:
             env["DATABASE_URL"] = self.databases[name]
         if name == "identity":
             env.update(FIRST_ADMIN_PHONE=ADMIN_PHONE, FIRST_ADMIN_PASSWORD=ADMIN_PASSWORD)
-        return env
+        return {**env, **self.overrides}
 
     async def start(self, name: str) -> None:
         module = "gateway.app" if name == "gateway" else f"services.{name}.app"
@@ -122,11 +123,11 @@ class Platform:
             await support.drop_database(database.rsplit("/", 1)[1])
 
 
-async def start_platform(work: Path) -> Platform:
+async def start_platform(work: Path, overrides: dict[str, str] | None = None) -> Platform:
     broker = KafkaBroker(work / "kafka", free_port(), free_port())
     await broker.start()
     await create_topics(broker.bootstrap, list(PLATFORM_TOPICS), 6)
-    platform = Platform(work, broker)
+    platform = Platform(work, broker, overrides=dict(overrides or {}))
     platform.ports = {name: free_port() for name in (*SERVICES, "gateway")}
     for service in SERVICES:
         name = support.unique(f"e2e_{service}")

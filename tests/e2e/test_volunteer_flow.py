@@ -6,10 +6,14 @@ import asyncio
 import json
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer
 
-from tests.e2e.platform import Platform
+from kit.db import asyncpg_dsn
+from kit.phone import phone_hash
+from tests.e2e.platform import SHARED_SECRETS, Platform
 from tests.e2e.scene import Scene, activity
 
 CREDIT_WITHIN = 20.0  # seconds from the partner's 202 to the resident seeing the points
@@ -75,13 +79,20 @@ async def test_the_same_push_three_times_is_credited_once_and_a_bad_one_is_repor
     assert await available(scene, me) == 8
 
 
-async def test_a_push_before_registration_is_credited_after_it(scene: Scene):
+async def test_a_push_before_registration_is_credited_after_it(scene: Scene, platform: Platform):
     assert (
         await scene.push(activity("13700000003", community_id=scene.community_id))
     ).status_code == 202
-    await asyncio.sleep(2)  # the push is parked: nobody has this phone yet
+    ph = phone_hash(SHARED_SECRETS["PHONE_HASH_KEY"], "13700000003")
+    open_sql = "SELECT count(*) FROM pending_awards WHERE phone_hash = $1 AND settled_at IS NULL"
+
+    async def parked() -> bool:
+        return await points_count(platform, open_sql, ph) == 1
+
+    assert await eventually(parked, within=20), "the push was never parked: nobody has the phone"
     await scene.register("13700000003", "孙三")
     await wait_available(scene, await scene.login("13700000003"), 5)
+    assert await points_count(platform, open_sql, ph) == 0
 
 
 async def volunteer_topic_size(platform: Platform) -> int:
@@ -127,19 +138,45 @@ async def test_points_killed_mid_stream_credits_every_push_exactly_once(
     pushes = [
         activity(phones[n % len(phones)], community_id=scene.community_id) for n in range(2000)
     ]
-    killed = False
+    ids = [p["id"] for p in pushes]
+    applied_sql = (
+        "SELECT count(*) FROM postings WHERE source_type = 'volunteer'"
+        " AND split_part(source_id, ':', 1) = ANY($1::text[])"
+    )
     for start in range(0, len(pushes), 100):
         answer = await scene.push(pushes[start : start + 100])
         assert answer.status_code == 202 and not answer.json()["rejected"], answer.text
-        if start == 800 and not killed:
-            await platform.kill("points")
-            killed = True
-            await asyncio.sleep(1)
-            await platform.start("points")
-    assert killed
+    assert await eventually(lambda: _at_least(platform, applied_sql, ids, 200), within=60)
+    await platform.kill("points")
+    at_kill = await points_count(platform, applied_sql, ids)
+    assert at_kill < len(pushes), "points had applied every push before the kill: nothing tested"
+    await platform.start("points")
     expected = 2000 * 5 // len(phones)
     for phone in phones:
         await wait_available(scene, await scene.login(phone), expected, within=120)
+    await asyncio.sleep(2)  # a push applied twice would show by now
+    assert await points_count(platform, applied_sql, ids) == len(pushes)
+
+
+async def points_count(platform: Platform, sql: str, *args: object) -> int:
+    conn = await asyncpg.connect(asyncpg_dsn(platform.databases["points"]))
+    try:
+        return int(await conn.fetchval(sql, *args))
+    finally:
+        await conn.close()
+
+
+async def _at_least(platform: Platform, sql: str, ids: list[str], count: int) -> bool:
+    return await points_count(platform, sql, ids) >= count
+
+
+async def eventually(probe: Callable[[], Awaitable[bool]], within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if await probe():
+            return True
+        await asyncio.sleep(0.1)
+    return await probe()
 
 
 async def test_private_routes_need_a_token_and_a_token_reaches_only_its_own_data(

@@ -7,6 +7,7 @@ import json
 import time
 
 from cloudevents.core.bindings import kafka as ce_kafka
+from prometheus_client import REGISTRY
 
 from contracts import Registry
 from kit.db import unit_of_work
@@ -104,17 +105,48 @@ async def test_notify_wakes_the_relay_without_waiting_for_the_poll(db: Db, kafka
 
 async def test_only_one_replica_publishes_and_another_takes_over(db: Db, kafka: str, topic: str):
     registry, model = support.counted_contract(topic)
-    first, second = make_relay(db, kafka, poll_seconds=0.5), make_relay(db, kafka, poll_seconds=0.5)
-    task_b = asyncio.create_task(second.run())
+    # Each replica gets its own metrics label, so what it published and whether it leads show.
+    names = support.unique("first"), support.unique("second")
+    first, second = (
+        OutboxRelay(dsn=db.dsn, bootstrap_servers=kafka, service=n, poll_seconds=0.5) for n in names
+    )
     async with running(first):
-        await stage(db, registry, [support.counted_event(model, n, keys=3) for n in range(100)])
-        await support.read_topic(kafka, topic, until=lambda r: len(r) >= 100)
+        assert await support.eventually(lambda: _leads(names[0]), timeout=15)
+        task_b = asyncio.create_task(second.run())
+        try:
+            await stage(db, registry, [support.counted_event(model, n, keys=3) for n in range(100)])
+            await support.read_topic(kafka, topic, until=lambda r: len(r) >= 100)
+            assert await support.eventually(lambda: _published_is(names[0], 100), timeout=10)
+            assert _published(names[1]) == 0 and not await _leads(names[1])
+        except BaseException:
+            await second.stop()
+            await asyncio.wait_for(task_b, timeout=15)
+            raise
     # The first replica is gone; the second one takes the lock and carries on.
-    await stage(db, registry, [support.counted_event(model, n, keys=3) for n in range(100, 200)])
-    records = await support.read_topic(kafka, topic, until=lambda r: len(r) >= 200, timeout=30)
-    await second.stop()
-    await asyncio.wait_for(task_b, timeout=15)
+    try:
+        await stage(
+            db, registry, [support.counted_event(model, n, keys=3) for n in range(100, 200)]
+        )
+        records = await support.read_topic(kafka, topic, until=lambda r: len(r) >= 200, timeout=30)
+        assert await support.eventually(lambda: _published_is(names[1], 100), timeout=10)
+        assert await _leads(names[1])
+    finally:
+        await second.stop()
+        await asyncio.wait_for(task_b, timeout=15)
+    assert _published(names[0]) == 100
     assert sorted(json.loads(r.value)["data"]["n"] for r in records) == list(range(200))
+
+
+def _published(service: str) -> float:
+    return REGISTRY.get_sample_value("outbox_published_total", {"service": service}) or 0.0
+
+
+async def _published_is(service: str, expected: int) -> bool:
+    return _published(service) == expected
+
+
+async def _leads(service: str) -> bool:
+    return REGISTRY.get_sample_value("outbox_relay_leader", {"service": service}) == 1
 
 
 async def test_old_sent_rows_are_cleaned_up_and_recent_ones_kept(db: Db, kafka: str, topic: str):

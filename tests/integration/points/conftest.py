@@ -1,44 +1,52 @@
 """A points service on its own scratch database, driven in process over HTTP (ASGI).
 
-Tokens come from a fake identity (an Ed25519 key and its JWKS served by httpx.MockTransport);
-accounts, community paths and points lists are written straight through the service's own
-functions, as its consumers would.
+Tokens are identity's own: an identity app runs in process on the same test stack, people and
+org units are made through its API, tokens come from its login, and points verifies them
+against identity's real JWKS, so the claims in test tokens cannot drift from what identity
+issues. Accounts, community paths and points lists are written straight through the points
+service's own functions, as its consumers would.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
+import itertools
+import random
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import asyncpg
 import httpx
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ed25519
 from fastapi import FastAPI
-from jwt.algorithms import OKPAlgorithm
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kit.db import unit_of_work
+from kit.db import asyncpg_dsn, unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
 from kit.migrate import upgrade_head
+from services.identity.app import create_app as create_identity
 from services.points import accounts, rules
 from services.points import scope as points_scope
 from services.points.app import create_app
 from services.points.config import Settings
 from services.points.models import Account
 from tests.integration import support
+from tests.integration.identity.conftest import (
+    Identity,
+    create_unit,
+    grant,
+    identity_settings,
+    register,
+)
 from tests.integration.support import Clock
 
-ISSUER, AUDIENCE, KID = "shanzhi-identity", "shanzhi", "test-key"
-JWKS_URL = "http://identity.test/api/identity/.well-known/jwks.json"
-DISTRICT = "511702"
+JWKS_URL = "http://identity/api/identity/.well-known/jwks.json"
+PHONES = itertools.count(random.randrange(10**7))  # identity's phones are unique per database
 
 
 @dataclass(frozen=True)
@@ -47,84 +55,77 @@ class Community:
     path: str
 
 
-class FakeIdentity:
-    """Signs access tokens like identity does and serves the matching JWKS."""
-
-    def __init__(self) -> None:
-        self.key = ed25519.Ed25519PrivateKey.generate()
-        jwk = OKPAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
-        self.jwks = {"keys": [{**jwk, "kid": KID, "alg": "EdDSA", "use": "sig"}]}
-
-    def verifier(self) -> TokenVerifier:
-        transport = httpx.MockTransport(lambda _: httpx.Response(200, json=self.jwks))
-        client = httpx.AsyncClient(transport=transport)
-        return TokenVerifier(jwks_url=JWKS_URL, issuer=ISSUER, audience=AUDIENCE, client=client)
-
-    def issue(self, claims: dict[str, Any]) -> str:
-        now = int(time.time())  # real time: the verifier checks exp against the wall clock
-        body = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 900, **claims}
-        return jwt.encode(body, self.key, algorithm="EdDSA", headers={"kid": KID})
-
-
 @dataclass
 class PointsHarness:
     client: httpx.AsyncClient
     clock: Clock
     app: FastAPI
-    identity: FakeIdentity
+    identity: Identity
     database_url: str
+    district: Community
+    phones: dict[uuid.UUID, str] = field(default_factory=dict)
+    towns: dict[str, str] = field(default_factory=dict)
 
     @property
     def session_factory(self) -> async_sessionmaker[AsyncSession]:
         factory: async_sessionmaker[AsyncSession] = self.app.state.runtime.session_factory
         return factory
 
-    def token(
-        self,
-        sub: uuid.UUID | str,
-        *,
-        name: str = "张三",
-        community: Community | None = None,
-        household_id: uuid.UUID | None = None,
-        verified: bool = True,
-        roles: list[tuple[str, Community]] | None = None,
-    ) -> dict[str, str]:
-        """Bearer header for a person; `roles` are (role, unit) grants."""
-        claims = {
-            "sub": str(sub),
-            "name": name,
-            "community_id": str(community.id) if community else None,
-            "household_id": str(household_id) if household_id else None,
-            "verified": verified,
-            "roles": [
-                {"role": r, "unit_id": str(u.id), "unit_path": u.path} for r, u in roles or []
-            ],
-        }
-        return {"Authorization": f"Bearer {self.identity.issue(claims)}"}
+    async def token(self, person: uuid.UUID, *, verified: bool | None = None) -> dict[str, str]:
+        """Bearer header from identity's login. `verified` first sets the person's verification
+        in identity's database (as its staff approval or a revocation would)."""
+        if verified is not None:
+            await self.set_verified(person, verified)
+        return await self.identity.bearer(self.phones[person])
 
-    def staff(self, community: Community, role: str = "community_staff") -> dict[str, str]:
-        """A staff member of `community` (who has no resident account)."""
-        return self.token(uuid.uuid4(), name="王干部", roles=[(role, community)])
+    async def person(self, community: Community, name: str = "张三") -> uuid.UUID:
+        """A person registered with identity in `community`, with no points account."""
+        phone = f"139{next(PHONES) % 10**8:08d}"
+        found = uuid.UUID(await register(self.identity, phone, name, str(community.id)))
+        self.phones[found] = phone
+        return found
+
+    async def staff(self, unit: Community, role: str = "community_staff") -> dict[str, str]:
+        """A staff member holding `role` on `unit` (who has no points account)."""
+        kind = await self._identity_val("SELECT kind FROM org_units WHERE id = $1", unit.id)
+        home = unit if kind == "community" else await self.community()
+        staffer = await self.person(home, name="王干部")
+        await grant(self.identity, str(staffer), role, str(unit.id))
+        return await self.token(staffer)
 
     async def community(self, town: str = "xicheng") -> Community:
-        """A community under a town of the district, its path remembered as identity's
-        events would."""
-        cid = uuid.uuid4()
-        found = Community(cid, f"/{DISTRICT}/{town}/{cid}")
+        """A community under a town of the district, made in identity and its path remembered
+        by points as identity's events would."""
+        if town not in self.towns:
+            self.towns[town] = await create_unit(
+                self.identity, "town", town, town, str(self.district.id)
+            )
+        code = uuid.uuid4().hex[:12]
+        cid = await create_unit(self.identity, "community", code, f"社区{code}", self.towns[town])
+        found = Community(uuid.UUID(cid), await self._identity_val(UNIT_PATH, uuid.UUID(cid)))
         async with unit_of_work(self.session_factory) as session:
-            await points_scope.remember_community(session, cid, found.path)
+            await points_scope.remember_community(session, found.id, found.path)
             await session.commit()
         return found
 
+    async def set_verified(self, person: uuid.UUID, verified: bool) -> None:
+        status = "verified" if verified else "unverified"
+        await self._identity_val(VERIFY_SQL, person, status, uuid.uuid4().hex * 2)
+
+    async def _identity_val(self, sql: str, *args: object) -> Any:
+        conn = await asyncpg.connect(asyncpg_dsn(self.identity.database_url))
+        try:
+            return await conn.fetchval(sql, *args)
+        finally:
+            await conn.close()
+
     async def open_resident(
-        self,
-        community: Community,
-        *,
-        name: str = "张三",
-        verified: bool = True,
-        resident_id: uuid.UUID | None = None,
+        self, community: Community, *, name: str = "张三", verified: bool = True
     ) -> uuid.UUID:
-        rid = resident_id or uuid.uuid4()
+        """A person registered with identity and their points account, as identity's events
+        would open it; `verified` on both sides."""
+        rid = await self.person(community, name)
+        await self.set_verified(rid, verified)
         async with unit_of_work(self.session_factory) as session:
             await accounts.open_resident(
                 session,
@@ -162,8 +163,30 @@ class PointsHarness:
             return wallet.balance
 
 
+UNIT_PATH = "SELECT path FROM org_units WHERE id = $1"
+VERIFY_SQL = """UPDATE persons SET verification_status = $2,
+                  id_number_hash = coalesce(id_number_hash, $3) WHERE id = $1"""
+
+
 @pytest.fixture
-async def points(kafka: str) -> AsyncIterator[PointsHarness]:
+async def identity(kafka: str) -> AsyncIterator[Identity]:
+    """The real identity service on its own scratch database, in process."""
+    name = support.unique("identity")
+    url = await support.create_database(name)
+    try:
+        await asyncio.to_thread(upgrade_head, "identity", url)
+        settings = identity_settings(url, kafka)
+        app = create_identity(settings, clock=Clock())
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://identity") as client:
+                yield Identity(client, Clock(), url, settings, app)
+    finally:
+        await support.drop_database(name)
+
+
+@pytest.fixture
+async def points(kafka: str, identity: Identity) -> AsyncIterator[PointsHarness]:
     name = support.unique("points")
     url = await support.create_database(name)
     try:
@@ -178,11 +201,21 @@ async def points(kafka: str) -> AsyncIterator[PointsHarness]:
             consumer_enabled=False,
         )
         app = create_app(settings, clock=clock)
-        identity = FakeIdentity()
-        install_auth(app, identity.verifier())
+        # Identity's JWKS over HTTP semantics, in process; its issuer and audience.
+        to_identity = httpx.AsyncClient(transport=httpx.ASGITransport(app=identity.app))
+        verifier = TokenVerifier(
+            jwks_url=JWKS_URL,
+            issuer=identity.settings.token_issuer,
+            audience=identity.settings.token_audience,
+            client=to_identity,
+        )
+        install_auth(app, verifier)
+        units = (await identity.client.get("/api/identity/org-units?kind=district")).json()
+        district = Community(uuid.UUID(units[0]["id"]), units[0]["path"])
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://points") as client:
-                yield PointsHarness(client, clock, app, identity, url)
+                yield PointsHarness(client, clock, app, identity, url, district)
+        await to_identity.aclose()
     finally:
         await support.drop_database(name)

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from kit.db import unit_of_work
 from kit.tables import outbox
-from services.points import api_claims
 from services.points.jobs import vest_due_claims
 from services.points.models import Posting
 from services.points.models_flow import Claim
@@ -134,9 +133,6 @@ class Scene:
 
 @pytest.fixture
 async def scene(points: PointsHarness) -> Scene:
-    if not any(getattr(r, "path", "") == "/api/points/claims" for r in points.app.routes):
-        # Until app.py includes the claims router, mount it here the way create_app would.
-        points.app.include_router(api_claims.router, prefix="/api/points")
     a = await points.community()
     b = await points.community(town="fuxing")
     since = points.clock().astimezone(LOCAL).date() - timedelta(days=120)
@@ -150,10 +146,10 @@ async def scene(points: PointsHarness) -> Scene:
         b=b,
         claimant=claimant,
         neighbour=neighbour,
-        as_claimant=points.token(claimant, name="张小三", community=a),
-        as_neighbour=points.token(neighbour, name="李四", community=a),
-        staff_a=points.staff(a),
-        staff_b=points.staff(b),
+        as_claimant=await points.token(claimant),
+        as_neighbour=await points.token(neighbour),
+        staff_a=await points.staff(a),
+        staff_b=await points.staff(b),
     )
 
 
@@ -334,10 +330,10 @@ async def test_objections_are_taken_only_from_neighbours_during_publicity(scene:
 
     claim = await scene.in_publicity()
     assert (await scene.object(claim["id"], scene.as_claimant)).status_code == 403
-    unverified = scene.points.token(scene.neighbour, community=scene.a, verified=False)
+    unverified = await scene.points.token(scene.neighbour, verified=False)
     assert (await scene.object(claim["id"], unverified)).status_code == 403
     outsider = await scene.points.open_resident(scene.b, name="赵六")
-    as_outsider = scene.points.token(outsider, community=scene.b)
+    as_outsider = await scene.points.token(outsider)
     assert (await scene.object(claim["id"], as_outsider)).status_code == 403
     assert (await scene.object(f"{uuid.uuid4()}")).status_code == 404
 
@@ -345,16 +341,16 @@ async def test_objections_are_taken_only_from_neighbours_during_publicity(scene:
     assert (await scene.object(claim["id"])).status_code == 409  # one open objection each
     scene.points.clock.advance(days=3)
     late = await scene.points.open_resident(scene.a, name="孙七")
-    as_late = scene.points.token(late, community=scene.a)
+    as_late = await scene.points.token(late)
     assert (await scene.object(claim["id"], as_late)).status_code == 409
 
 
 async def test_only_verified_residents_with_an_account_may_claim(scene: Scene):
-    unverified = scene.points.token(scene.claimant, community=scene.a, verified=False)
+    unverified = await scene.points.token(scene.claimant, verified=False)
     body = {"item_code": "ELDER", "occurred_on": str(scene.today()), "description": "陪护"}
     answer = await scene.client.post("/api/points/claims", json=body, headers=unverified)
     assert answer.status_code == 403
-    stranger = scene.points.token(uuid.uuid4(), community=scene.a)
+    stranger = await scene.points.token(await scene.points.person(scene.a), verified=True)
     answer = await scene.client.post("/api/points/claims", json=body, headers=stranger)
     assert answer.status_code == 409
     assert (await scene.client.post("/api/points/claims", json=body)).status_code == 401

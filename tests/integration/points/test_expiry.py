@@ -18,7 +18,7 @@ from kit.db import asyncpg_dsn, make_engine, make_session_factory, unit_of_work
 from kit.migrate import upgrade_head
 from services.points import accounts, holds, ledger, postings
 from services.points.expiry import run_expiry
-from services.points.models import Account, Base, CommunitySettings
+from services.points.models import Account, CommunitySettings
 from services.points.wallet import LOCAL
 from tests.integration import support
 
@@ -31,9 +31,6 @@ async def db() -> AsyncIterator[support.Db]:
     try:
         await asyncio.to_thread(upgrade_head, "points", url)
         engine = make_engine(url, pool_size=4)
-        async with engine.begin() as conn:
-            # Until expiry_marks has its migration (it is declared in services.points.expiry).
-            await conn.run_sync(Base.metadata.tables["expiry_marks"].create, checkfirst=True)
         try:
             yield support.Db(name, url, asyncpg_dsn(url), engine, make_session_factory(engine))
         finally:

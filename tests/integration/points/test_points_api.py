@@ -12,7 +12,7 @@ from kit.db import unit_of_work
 from kit.events import new_event
 from services.points.models import Account
 from services.points.models_flow import UnmatchedActivity
-from tests.integration.points.conftest import Community, PointsHarness
+from tests.integration.points.conftest import PointsHarness
 
 ITEMS = [
     {
@@ -47,10 +47,10 @@ async def test_account_and_postings_pages_newest_first(points: PointsHarness):
     community = await points.community()
     await points.publish_list(community, ITEMS)
     resident = await points.open_resident(community)
-    staff = points.staff(community)
+    staff = await points.staff(community)
     for amount in (3, 4, 5):
         await adjust(points, staff, resident, amount)
-    me = points.token(resident, community=community)
+    me = await points.token(resident)
     account = (await points.client.get("/api/points/accounts/me", headers=me)).json()
     assert account["balance"] == account["available"] == 12 and account["held"] == 0
     assert account["lifetime_earned"] == 12 and account["household"] is None
@@ -67,10 +67,10 @@ async def test_deduction_takes_what_is_there_and_later_awards_pay_the_debt(point
     community = await points.community()
     await points.publish_list(community, ITEMS)
     resident = await points.open_resident(community)
-    staff = points.staff(community)
+    staff = await points.staff(community)
     await adjust(points, staff, resident, 4)
     await adjust(points, staff, resident, -10, "BAD")
-    me = points.token(resident, community=community)
+    me = await points.token(resident)
     account = (await points.client.get("/api/points/accounts/me", headers=me)).json()
     assert (account["balance"], account["debt"]) == (0, 6)
     await adjust(points, staff, resident, 9)
@@ -82,7 +82,7 @@ async def test_reversal_corrects_a_posting_once(points: PointsHarness):
     community = await points.community()
     await points.publish_list(community, ITEMS)
     resident = await points.open_resident(community)
-    staff = points.staff(community)
+    staff = await points.staff(community)
     posting = await adjust(points, staff, resident, 5)
     path = f"/api/points/postings/{posting['id']}/reversal"
     first = await points.client.post(path, json={"reason": "录入错误"}, headers=staff)
@@ -100,13 +100,13 @@ async def test_unknown_item_code_is_422_and_posts_nothing(points: PointsHarness)
     answer = await points.client.post(
         "/api/points/adjustments",
         json={"resident_id": str(resident), "amount": 5, "item_code": "NOPE", "reason": "x"},
-        headers=points.staff(community),
+        headers=await points.staff(community),
     )
     assert answer.status_code == 422 and answer.json()["field"] == "item_code"
     zero = await points.client.post(
         "/api/points/adjustments",
         json={"resident_id": str(resident), "amount": 0, "item_code": "HELP", "reason": "x"},
-        headers=points.staff(community),
+        headers=await points.staff(community),
     )
     assert zero.status_code == 422 and zero.json()["field"] == "amount"
     assert await points.balance(resident) == 0
@@ -116,7 +116,7 @@ async def test_staff_of_another_community_can_neither_read_nor_adjust(points: Po
     home, other = await points.community("xicheng"), await points.community("fuxing")
     await points.publish_list(home, ITEMS)
     resident = await points.open_resident(home, name="李四")
-    outsider = points.staff(other)
+    outsider = await points.staff(other)
     account = await points.client.get(f"/api/points/accounts/{resident}", headers=outsider)
     assert account.status_code == 404 and "李四" not in account.text
     adjusted = await points.client.post(
@@ -133,12 +133,11 @@ async def test_staff_of_another_community_can_neither_read_nor_adjust(points: Po
         f"/api/points/communities/{home.id}/unmatched", headers=outsider
     )
     assert unmatched.status_code == 404
-    district = Community(uuid.uuid4(), "/511702")
-    admin = points.token(uuid.uuid4(), roles=[("district_admin", district)])
+    admin = await points.staff(points.district, "district_admin")
     assert (
         await points.client.get(f"/api/points/accounts/{resident}", headers=admin)
     ).status_code == 200
-    resident_token = points.token(resident, community=home)
+    resident_token = await points.token(resident)
     forbidden = await points.client.get(f"/api/points/accounts/{resident}", headers=resident_token)
     assert forbidden.status_code == 403
 
@@ -147,7 +146,7 @@ async def test_staff_draft_and_publish_a_list_that_residents_can_read(points: Po
     community = await points.community()
     public = f"/api/points/communities/{community.id}/rules"
     assert (await points.client.get(public)).status_code == 404
-    staff = points.staff(community, "community_admin")
+    staff = await points.staff(community, "community_admin")
     bad = await points.client.post(
         public, json={"items": [{**ITEMS[0], "unit": "weekly"}]}, headers=staff
     )
@@ -161,7 +160,7 @@ async def test_staff_draft_and_publish_a_list_that_residents_can_read(points: Po
     assert published.status_code == 200
     shown = (await points.client.get(public)).json()
     assert [i["code"] for i in shown["items"]] == ["VOL", "BAD", "HELP"]
-    resident = points.token(uuid.uuid4(), community=community)
+    resident = await points.token(await points.person(community))
     assert (
         await points.client.post(public, json={"items": ITEMS}, headers=resident)
     ).status_code == 403
@@ -170,7 +169,7 @@ async def test_staff_draft_and_publish_a_list_that_residents_can_read(points: Po
 async def test_red_list_ranks_by_net_score_with_masked_names(points: PointsHarness):
     community = await points.community()
     await points.publish_list(community, ITEMS)
-    staff = points.staff(community)
+    staff = await points.staff(community)
     household = uuid.uuid4()
     names = {"张小三": 9, "李四": 3, "王五": 6}
     ids = {}
@@ -201,7 +200,7 @@ async def test_red_list_ranks_by_net_score_with_masked_names(points: PointsHarne
     ).json()
     assert households == [{"rank": 1, "subject_id": str(household), "name": "王*家", "score": 2}]
     mine = await points.client.get(
-        "/api/points/accounts/me/rank", headers=points.token(ids["李四"], community=community)
+        "/api/points/accounts/me/rank", headers=await points.token(ids["李四"])
     )
     assert mine.json() == {"period": "month", "rank": 2, "score": 3}
 
@@ -230,7 +229,7 @@ async def test_staff_map_an_unmatched_activity_to_an_item(points: PointsHarness)
             )
         )
         await session.commit()
-    staff = points.staff(community)
+    staff = await points.staff(community)
     listed = (
         await points.client.get(f"/api/points/communities/{community.id}/unmatched", headers=staff)
     ).json()
@@ -253,10 +252,10 @@ async def test_community_admins_set_the_points_policy(points: PointsHarness):
     community = await points.community()
     path = f"/api/points/communities/{community.id}/settings"
     assert (await points.client.get(path)).json()["publicity_days"] == 3
-    staff = points.staff(community, "community_staff")
+    staff = await points.staff(community, "community_staff")
     body = {"publicity_days": 5, "verified_only_spend": False, "expiry_years": 2}
     assert (await points.client.put(path, json=body, headers=staff)).status_code == 403
-    admin = points.staff(community, "community_admin")
+    admin = await points.staff(community, "community_admin")
     saved = await points.client.put(path, json=body, headers=admin)
     assert saved.status_code == 200 and saved.json()["expiry_years"] == 2
     bad = await points.client.put(path, json={**body, "publicity_days": 0}, headers=admin)
