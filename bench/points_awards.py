@@ -25,9 +25,10 @@ from kit.consumer import ConsumerRunner
 from kit.db import unit_of_work
 from kit.events import CloudEvent, new_event, serialize
 from kit.phone import keyed_hash
-from services.points import boards, rules
+from services.points.base import LOCAL
+from services.points.boards import service as boards
 from services.points.consumers import HANDLERS
-from services.points.wallet import LOCAL
+from services.points.listing import service as rules
 from tests.integration import support
 from tests.integration.support import Db, scratch_database
 

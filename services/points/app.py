@@ -6,16 +6,14 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from kit.service import create_service_app
-from services.points import (
-    api_accounts,
-    api_boards,
-    api_claims,
-    api_rules,
-    api_settings,
-    api_staff,
-)
+from services.points.accounts import api as accounts_api
+from services.points.awards import api as awards_api
+from services.points.boards import api as boards_api
+from services.points.claims import api as claims_api
 from services.points.config import Settings
 from services.points.consumers import SUBSCRIPTIONS
+from services.points.ledger import api as ledger_api
+from services.points.listing import api as listing_api
 from services.points.scheduler import start_jobs
 
 
@@ -26,12 +24,13 @@ def create_app(
         settings or Settings(),
         title="善治 · 积分",
         routers=[
-            api_accounts.router,
-            api_rules.router,
-            api_staff.router,
-            api_boards.router,
-            api_claims.router,
-            api_settings.router,
+            accounts_api.router,
+            listing_api.rules_router,
+            ledger_api.router,
+            awards_api.router,
+            boards_api.router,
+            claims_api.router,
+            listing_api.settings_router,
         ],
         subscriptions=SUBSCRIPTIONS,
         on_startup=[start_jobs],

@@ -12,7 +12,10 @@ from contracts.notices import ActivityAttended
 from contracts.petitions import PetitionAdopted
 from contracts.volunteer import ActivityCompleted
 from kit.subscriptions import HandlerTable, Subscriptions
-from services.points import awards_events, awards_volunteer, projections, saga
+from services.points.accounts import projections
+from services.points.awards import service as awards
+from services.points.awards import volunteer
+from services.points.holds import saga
 
 SUBSCRIPTIONS = (
     Subscriptions()
@@ -21,9 +24,9 @@ SUBSCRIPTIONS = (
     .add(ResidentMoved, projections.on_moved)
     .add(HouseholdMemberJoined, projections.on_joined)
     .add(HouseholdMemberLeft, projections.on_left)
-    .add(ActivityCompleted, awards_volunteer.on_activity_completed)
-    .add(ActivityAttended, awards_events.on_activity_attended)
-    .add(PetitionAdopted, awards_events.on_petition_adopted)
+    .add(ActivityCompleted, volunteer.on_activity_completed)
+    .add(ActivityAttended, awards.on_activity_attended)
+    .add(PetitionAdopted, awards.on_petition_adopted)
     # The points side of the redemption saga.
     .add(OrderPlaced, saga.on_order_placed)
     .add(OrderFulfilled, saga.on_order_fulfilled)

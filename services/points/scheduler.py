@@ -10,13 +10,9 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from kit.service import ServiceRuntime
-from services.points.expiry import run_expiry
-from services.points.jobs import vest_due_claims
+from services.points.jobs import EXPIRY_EVERY, VEST_EVERY, expire_points, vest_claims
 
 log = logging.getLogger("points.scheduler")
-
-VEST_EVERY = 60.0
-EXPIRY_EVERY = 3600.0
 
 
 async def start_jobs(app: FastAPI, runtime: ServiceRuntime) -> None:
@@ -28,9 +24,9 @@ async def _loop(runtime: ServiceRuntime, clock: Callable[[], datetime]) -> None:
     since_expiry = EXPIRY_EVERY  # run both at start
     while not runtime.stopping.is_set():
         try:
-            await vest_due_claims(session_factory=runtime.session_factory, now=clock())
+            await vest_claims(session_factory=runtime.session_factory, now=clock())
             if since_expiry >= EXPIRY_EVERY:
-                await run_expiry(session_factory=runtime.session_factory, now=clock())
+                await expire_points(session_factory=runtime.session_factory, now=clock())
                 since_expiry = 0.0
         except Exception:
             # Logged and retried next round; a job never takes the service down.

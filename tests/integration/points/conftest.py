@@ -30,11 +30,12 @@ from kit.deps import install_auth
 from kit.jwks import TokenVerifier
 from kit.migrate import upgrade_head
 from services.identity.app import create_app as create_identity
-from services.points import accounts, rules
-from services.points import scope as points_scope
 from services.points.app import create_app
 from services.points.config import Settings
-from services.points.models import Account
+from services.points.ledger import wallets as accounts
+from services.points.ledger.models import Account
+from services.points.listing import service as points_scope
+from services.points.listing import service as rules
 from tests.integration import support
 from tests.integration.identity.conftest import (
     Identity,

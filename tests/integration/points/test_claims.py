@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from kit.db import unit_of_work
 from kit.tables import outbox
-from services.points.jobs import vest_due_claims
-from services.points.models import Posting
-from services.points.models_flow import Claim
-from services.points.wallet import LOCAL
+from services.points.base import LOCAL
+from services.points.claims.models import Claim
+from services.points.claims.vesting import vest_due_claims
+from services.points.ledger.models import Posting
 from tests.integration import support
 from tests.integration.points.conftest import Community, PointsHarness
 

@@ -16,10 +16,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from kit.db import asyncpg_dsn, make_engine, make_session_factory, unit_of_work
 from kit.migrate import upgrade_head
-from services.points import accounts, holds, ledger, postings
-from services.points.expiry import run_expiry
-from services.points.models import Account, CommunitySettings
-from services.points.wallet import LOCAL
+from services.points.base import LOCAL
+from services.points.expiry.service import run_expiry
+from services.points.holds import service as holds
+from services.points.ledger import double_entry as ledger
+from services.points.ledger import service as postings
+from services.points.ledger import wallets as accounts
+from services.points.ledger.models import Account
+from services.points.listing.models import CommunitySettings
 from tests.integration import support
 
 

@@ -21,8 +21,13 @@ from kit.consumer import ConsumerRunner
 from kit.db import asyncpg_dsn, make_engine, make_session_factory, unit_of_work
 from kit.events import ParsedEvent, new_event, serialize
 from kit.migrate import upgrade_head
-from services.points import accounts, consumers, ledger, postings, saga
-from services.points.models import Account, CommunitySettings
+from services.points import consumers
+from services.points.holds import saga
+from services.points.ledger import double_entry as ledger
+from services.points.ledger import service as postings
+from services.points.ledger import wallets as accounts
+from services.points.ledger.models import Account
+from services.points.listing.models import CommunitySettings
 from tests.integration import support
 
 AT = datetime(2026, 11, 28, 8, tzinfo=UTC)

@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 from kit.db import asyncpg_dsn, make_engine, make_session_factory, unit_of_work
 from kit.errors import DomainError
 from kit.migrate import upgrade_head
-from services.points import accounts, holds, ledger, reversal
+from services.points.holds import service as holds
+from services.points.ledger import double_entry as ledger
+from services.points.ledger import reversal
+from services.points.ledger import wallets as accounts
 from tests.integration import support
 
 RESIDENTS = 3

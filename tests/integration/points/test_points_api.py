@@ -10,8 +10,8 @@ from sqlalchemy import update
 from contracts.volunteer import Activity, ActivityCompleted, VolunteerRef
 from kit.db import unit_of_work
 from kit.events import new_event
-from services.points.models import Account
-from services.points.models_flow import UnmatchedActivity
+from services.points.awards.models import UnmatchedActivity
+from services.points.ledger.models import Account
 from tests.integration.points.conftest import PointsHarness
 
 ITEMS = [

@@ -7,8 +7,8 @@ import uuid
 
 from sqlalchemy import select
 
-from services.points import accounts
-from services.points.models import Account
+from services.points.ledger import wallets as accounts
+from services.points.ledger.models import Account
 from tests.integration import support
 
 

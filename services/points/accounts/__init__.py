@@ -1,0 +1,1 @@
+"""Residents' accounts: opened and kept current from identity's events, read by their owner."""

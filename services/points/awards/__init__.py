@@ -1,0 +1,1 @@
+"""Awards from facts elsewhere (volunteer pushes, activities, adopted suggestions), capped."""

@@ -1,0 +1,1 @@
+"""Points expiry: the oldest unspent points leave the wallet after the community's years."""

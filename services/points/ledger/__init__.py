@@ -1,0 +1,1 @@
+"""The double-entry ledger: accounts, postings and entries, wallet arithmetic, reversal."""
