@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import signal
 import time
 import uuid
@@ -20,6 +21,15 @@ from deploy.supervisor import Child, ChildSpec, run_to_completion, spawn
 DEFAULT_VERSION = "4.4.0"
 LOG4J2_CONFIG = Path(__file__).resolve().parent / "log4j2.properties"
 START_TIMEOUT = 120.0
+# How far ahead of the broker's clock a producer's may run before its records are refused
+# (Kafka's default: one hour). `make test-shifted` runs every client days ahead of a broker on
+# the real clock (a JVM under libfaketime is too slow to serve), so it widens this.
+TIMESTAMP_SKEW_ENV = "KAFKA_TIMESTAMP_AFTER_MAX_MS"
+
+
+def _timestamp_skew() -> dict[str, str]:
+    skew = os.environ.get(TIMESTAMP_SKEW_ENV)
+    return {"log.message.timestamp.after.max.ms": str(int(skew))} if skew else {}
 
 
 def new_cluster_id(random_bytes: Callable[[], bytes] = lambda: uuid.uuid4().bytes) -> str:
@@ -155,6 +165,7 @@ class KafkaBroker:
             "auto.create.topics.enable": "false",
             "num.network.threads": "2",
             "num.io.threads": "4",
+            **_timestamp_skew(),
         }
 
     async def _format(self, java: str, jars: Path, properties: Path) -> None:
