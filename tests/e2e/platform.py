@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import socket
 import sys
@@ -53,7 +54,11 @@ class Platform:
         return self.url("gateway")
 
     def env(self, name: str) -> dict[str, str]:
+        # The test's own environment underneath (PATH, locale, and a libfaketime clock when the
+        # suite runs with its clock moved), so every process of the platform shares one clock.
+        inherited = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         env = {
+            **inherited,
             "ENVIRONMENT": "development",
             "PYTHONUNBUFFERED": "1",
             "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap,
