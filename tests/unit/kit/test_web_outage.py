@@ -4,6 +4,7 @@ import logging
 import socket
 
 import pytest
+from aiokafka.errors import KafkaConnectionError
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -62,3 +63,15 @@ def test_a_bug_still_answers_500_with_one_error_logged(caplog: pytest.LogCapture
     assert answer.status_code == 500
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].exc_info is not None
+
+
+def test_a_broker_that_is_away_answers_503():
+    router = APIRouter()
+
+    @router.post("/publish")
+    async def publish() -> None:
+        raise KafkaConnectionError("Unable to bootstrap from [('127.0.0.1', 9092)]")
+
+    app = create_web_app(service="demo", title="demo", routers=[router])
+    answer = TestClient(app, raise_server_exceptions=False).post("/api/demo/publish")
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
