@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from kit.db import make_engine
+from kit.outage import OutageLog
 from kit.web import create_web_app
 
 
@@ -75,3 +76,15 @@ def test_a_broker_that_is_away_answers_503():
     app = create_web_app(service="demo", title="demo", routers=[router])
     answer = TestClient(app, raise_server_exceptions=False).post("/api/demo/publish")
     assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
+
+
+def test_a_long_outage_warns_again_each_window_counting_the_quiet_requests(
+    caplog: pytest.LogCaptureFixture,
+):
+    now = [0.0]
+    outages = OutageLog(every=30.0, clock=lambda: now[0])
+    for second in (0.0, 1.0, 2.0, 31.0):
+        now[0] = second
+        outages.record("ConnectionRefusedError")
+    warned = [r.getMessage() for r in caplog.records]
+    assert len(warned) == 2 and warned[1].endswith("(and 2 more since the last warning)")
