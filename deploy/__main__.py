@@ -9,6 +9,7 @@ import sys
 
 from deploy import commands
 from deploy.settings import DeploySettings
+from deploy.supervisor import follow_parent
 
 # `run` exists for tests, so it defaults to the test profile's ports and data.
 _DEFAULT_PROFILE = {"up": "dev", "infra": "dev", "run": "test"}
@@ -31,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main() -> int:
     args = _parser().parse_args()
+    follow_parent()
     profile = args.profile or os.environ.get("PROFILE") or _DEFAULT_PROFILE[args.command]
     settings = DeploySettings(profile=profile)
     if args.command == "up":

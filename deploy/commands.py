@@ -89,6 +89,7 @@ async def _serve_everything(stack: Stack, stop: StopRequest) -> int:
     report("deploy", f"ShanZhi ready in {time.monotonic() - started:.1f} s")
     _print_apps(stack.settings, readiness)
     _print_infra(endpoints)
+    stack.keep_apps_running()
     await stack.start_seed_once()
     return await _watch(stack, stop)
 
@@ -132,9 +133,20 @@ async def _run_command(stack: Stack, stop: StopRequest, argv: list[str]) -> int:
     return exit_code(ended)
 
 
+# Why the launcher gives up when infrastructure dies, and how to carry on.
+_RECOVERY = {
+    "postgres": "no service works without its database. Run `make up` again: PostgreSQL "
+    "recovers from its write-ahead log on start; see the lines above for why it died",
+    "kafka": "no event is delivered without the broker. Run `make up` again: the broker "
+    "keeps its logs in .data; see the lines above for why it died",
+}
+
+
 async def _watch(stack: Stack, stop: StopRequest) -> int:
     crashed = await stop.until(stack.watch())
-    report(crashed.name, f"exited unexpectedly with {crashed.returncode}; stopping everything")
+    why = _RECOVERY.get(crashed.name, "the stack cannot run without it. Run `make up` again")
+    code = crashed.returncode
+    report(crashed.name, f"exited unexpectedly with {code}; stopping everything: {why}")
     return 1
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from deploy import services
 from deploy.kafka import KafkaBroker, check_prerequisites
 from deploy.postgres import PostgresServer, ensure_databases
+from deploy.restart import KeptRunning
 from deploy.services import ChildExited, app_names, database_name, database_url
 from deploy.settings import SERVICES, DeploySettings
 from deploy.supervisor import Child, first_exit, report, run_to_completion, spawn
@@ -34,6 +35,7 @@ class Stack:
         self.postgres: PostgresServer | None = None
         self.kafka: KafkaBroker | None = None
         self.apps: list[Child] = []
+        self.kept: list[KeptRunning] = []
         self.seed: Child | None = None
         self._seed_report: asyncio.Task[None] | None = None
 
@@ -136,22 +138,36 @@ class Stack:
             self.seed = await spawn(services.seed_spec(self.settings, marker))
             self._seed_report = asyncio.create_task(_report_exit(self.seed))
 
+    def keep_apps_running(self) -> None:
+        """From now on a service or gateway that exits is restarted, neighbours untouched."""
+        self.kept = [KeptRunning(child) for child in self.apps]
+        self.apps = []
+
     def essential(self) -> list[Child]:
-        """The processes whose exit means the stack is broken."""
+        """The processes whose exit means the stack is broken: PostgreSQL and Kafka.
+
+        Not restarted: every service would fail with them gone anyway, and a broker
+        or database that crashed deserves a look before it runs again.
+        """
         infra = [self.postgres.child if self.postgres else None]
         infra.append(self.kafka.child if self.kafka else None)
         return [child for child in infra if child is not None] + self.apps
 
     async def watch(self) -> Child:
-        """Wait until an essential process exits; returns it."""
-        return await first_exit(self.essential())
+        """Wait until an essential process exits; returns it (waits forever if there is none)."""
+        essential = self.essential()
+        if not essential:
+            await asyncio.Event().wait()
+        return await first_exit(essential)
 
     async def stop(self) -> None:
         """Gateway, then the services, then Kafka, then PostgreSQL."""
         if self.seed is not None:
             await self.seed.stop()
-        gateway = [child for child in self.apps if child.name == services.GATEWAY]
-        others = [child for child in self.apps if child.name != services.GATEWAY]
+        running: list[Child | KeptRunning] = [*self.apps, *self.kept]
+        self.kept = []
+        gateway = [c for c in running if c.name == services.GATEWAY]
+        others = [c for c in running if c.name != services.GATEWAY]
         for group in (gateway, others):
             await asyncio.gather(*(child.stop() for child in group))
         self.apps = []

@@ -41,6 +41,20 @@ def _die_with_parent(sig: signal.Signals, parent_pid: int) -> Callable[[], None]
     return preexec
 
 
+def follow_parent(sig: signal.Signals = signal.SIGTERM) -> None:
+    """Have the launcher itself get `sig` when whatever started it dies.
+
+    `make up` runs the launcher under `uv run`, which forwards SIGINT and SIGTERM
+    but cannot forward SIGKILL: killed outright, it would leave the launcher and
+    the whole stack running with nobody in charge, holding the data directory.
+    SIGTERM is the launcher's ordinary orderly stop.
+    """
+    parent = os.getppid()
+    _prctl(_PR_SET_PDEATHSIG, int(sig))
+    if os.getppid() != parent:
+        os.kill(os.getpid(), sig)
+
+
 @dataclass(frozen=True)
 class ChildSpec:
     """How to run one child process."""

@@ -74,11 +74,40 @@ class ConsoleFormatter(logging.Formatter):
         return text
 
 
+def mask_query(path: str) -> str:
+    """A path with every query parameter's value starred: `?q=138...&page=2` → `?q=***&page=***`.
+
+    Every value, not only those that look like a phone or ID number: a search box
+    takes names and addresses too, and no pattern recognises all of them.
+    """
+    base, mark, query = path.partition("?")
+    if not mark:
+        return path
+    return f"{base}?" + "&".join(_mask_pair(pair) for pair in query.split("&") if pair)
+
+
+def _mask_pair(pair: str) -> str:
+    name, equals, _ = pair.partition("=")
+    # A bare `?13812345678` is a value, not a name.
+    return f"{name}=***" if equals else "***"
+
+
+class AccessLogMask(logging.Filter):
+    """Stars the query values in uvicorn's access lines (`%s - "%s %s HTTP/%s" %d`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if record.name == "uvicorn.access" and isinstance(args, tuple) and len(args) >= 3:
+            record.args = (*args[:2], mask_query(str(args[2])), *args[3:])
+        return True
+
+
 def configure_logging(*, level: str = "INFO", json_lines: bool | None = None) -> None:
     """Install one handler on the root logger; uvicorn's loggers propagate into it."""
     use_json = (not sys.stderr.isatty()) if json_lines is None else json_lines
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if use_json else ConsoleFormatter())
+    handler.addFilter(AccessLogMask())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from kit.errors import DomainError
+from kit.outage import DEPENDENCY_ERRORS, RETRY_AFTER_SECONDS, OutageLog, reason
+from kit.transient import is_transient
 
 log = logging.getLogger("kit.web")
 
@@ -87,8 +89,28 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem(500, detail="请稍后再试")
 
 
+def _dependency_away(outages: OutageLog) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """503 with Retry-After when the database or broker is away; any other such error is a bug."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        if not is_transient(exc):
+            return await _unexpected(request, exc)
+        outages.record(reason(exc))
+        return problem(
+            503,
+            detail="依赖的服务暂不可用，请稍后再试",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    return handle
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(DomainError, _domain)
+    # One outage log per app, so its warnings are rate-limited per process.
+    away = _dependency_away(OutageLog())
+    for error_type in DEPENDENCY_ERRORS:
+        app.add_exception_handler(error_type, away)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,4 +1,5 @@
-"""`python -m deploy up` brings the whole platform up and takes all of it down on SIGTERM."""
+"""`python -m deploy up` brings the whole platform up, restarts a service that crashes, and takes
+all of it down on SIGTERM."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ INFRA_PORTS = {"PG_PORT": 28329, "KAFKA_PORT": 28092, "KAFKA_CONTROLLER_PORT": 2
 # typical start takes 20-30 s, most of it Python importing in six processes.
 READY_WITHIN = 180.0
 STOPPED_WITHIN = 60.0
+# The first restart waits 0.5 s; the rest is a fresh uvicorn importing the service.
+RESTARTED_WITHIN = 60.0
 
 
 def launcher_env(data_dir: Path) -> dict[str, str]:
@@ -69,13 +72,43 @@ def listening(ports: set[int]) -> set[int]:
     }
 
 
+def app_process(launcher_pid: int, module: str) -> psutil.Process:
+    for child in psutil.Process(launcher_pid).children():
+        if f"{module}:create_app" in child.cmdline():
+            return child
+    raise AssertionError(f"no {module} process under the launcher")
+
+
+async def kill_points_and_see_it_restarted(launcher_pid: int, log: Path) -> float:
+    """SIGKILL points; it must answer /readyz again while the gateway never stops answering."""
+    points = app_process(launcher_pid, "services.points.app")
+    points.kill()
+    started = time.monotonic()
+    gateway, back = f"http://127.0.0.1:{APP_PORTS['gateway']}", False
+    jwks = f"{gateway}/api/identity/.well-known/jwks.json"
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        while not back:
+            assert time.monotonic() - started < RESTARTED_WITHIN, tail(log)
+            # A neighbour, through the gateway, answers throughout.
+            assert (await client.get(jwks)).status_code == 200, tail(log)
+            try:
+                answer = await client.get(f"http://127.0.0.1:{APP_PORTS['points']}/readyz")
+                back = answer.status_code == 200
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.3)
+    assert app_process(launcher_pid, "services.points.app").pid != points.pid
+    assert "points    | exited with -9; restarting in 0.5 s (restart 1)" in tail(log, 2000)
+    return time.monotonic() - started
+
+
 def tail(log: Path, lines: int = 60) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(READY_WITHIN + STOPPED_WITHIN + 60)
-async def test_up_serves_every_readyz_and_sigterm_leaves_no_process_behind(
+@pytest.mark.timeout(READY_WITHIN + RESTARTED_WITHIN + STOPPED_WITHIN + 60)
+async def test_up_serves_every_readyz_restarts_a_killed_service_and_sigterm_stops_all(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     all_ports = set(APP_PORTS.values()) | set(INFRA_PORTS.values())
@@ -93,6 +126,9 @@ async def test_up_serves_every_readyz_and_sigterm_leaves_no_process_behind(
             print(
                 f"\n[e2e] all six /readyz answered 200 after {took:.1f} s (bound {READY_WITHIN} s)"
             )
+        took = await kill_points_and_see_it_restarted(launcher.pid, log)
+        with capsys.disabled():
+            print(f"[e2e] points killed with SIGKILL was ready again after {took:.1f} s")
         children = psutil.Process(launcher.pid).children(recursive=True)
         # PostgreSQL (and its workers), Kafka, five services and the gateway.
         assert len(children) >= 8, [child.cmdline()[:3] for child in children]
