@@ -28,6 +28,9 @@ class Settings(KitSettings):
     rate_limit_anonymous: str = "120/minute"
     rate_limit_login: str = "20/minute"
     rate_limit_storage_uri: str = "memory://"
+    # The gateway's own /metrics answers loopback peers, and others only with
+    # `Authorization: Bearer <METRICS_TOKEN>` when one is set (Prometheus `authorization`).
+    metrics_token: SecretStr | None = None
     # Partner ingress: identity's internal secret lookup and the platform phone-hash key.
     internal_api_token: SecretStr = SecretStr(DEFAULT_SECRET)
     phone_hash_key: SecretStr = SecretStr(DEFAULT_SECRET)
