@@ -40,7 +40,7 @@ class Settings(KitSettings):
     # Refused pushes (bad headers, unknown partner, bad signature) per client IP, tested
     # before the body is read; and authenticated pushes per partner (a batch counts once).
     webhook_failures_per_ip: str = "20/minute"
-    webhook_rate_limit_partner: str = "3000/minute"
+    webhook_rate_limit_partner: str = "6000/minute"
     # Phone home screen: how long to wait for each section before calling it degraded.
     bff_section_timeout_seconds: float = 1.5
 

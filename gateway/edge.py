@@ -51,7 +51,7 @@ PUBLIC_ROUTES = (
     public("GET", "/openapi.json"),
     public("GET", "/api/{service}/docs"),
     public("GET", "/api/{service}/openapi.json"),
-    # The ingress checks the partner's signature itself and limits per partner.
+    # The ingress checks the signature itself, limits refused pushes per IP and pushes per partner.
     public("POST", "/webhooks/volunteer", "none"),
     public("POST", "/api/identity/residents"),
     public("POST", "/api/identity/auth/login", "login"),
