@@ -12,17 +12,9 @@ from gateway.bff import bff_router
 from gateway.config import Settings
 from gateway.ingress import ingress_router, start_ingress, stop_ingress
 from gateway.proxy import close_routing, install_routing
-from kit.health import Check
+from gateway.readiness import kafka_ready, service_ready
 from kit.logging import configure_logging
 from kit.web import create_web_app
-
-
-def upstream_check(client: httpx.AsyncClient, base_url: str) -> Check:
-    async def check() -> str | None:
-        answer = await client.get(f"{base_url}/healthz")
-        return None if answer.status_code == 200 else f"healthz answered {answer.status_code}"
-
-    return check
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,10 +34,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await client.aclose()
 
     checks = {
-        name: upstream_check(client, bases[0])
+        name: service_ready(client, name, urls)
         for name in settings.service_urls
-        if (bases := settings.urls_of(name))
+        if (urls := settings.urls_of(name))
     }
+    checks["kafka"] = kafka_ready(lambda: app)
     app = create_web_app(
         service="gateway", title="善治 · 网关", checks=checks, lifespan=lifespan, api_prefix=""
     )

@@ -28,12 +28,19 @@ class Settings(KitSettings):
     rate_limit_anonymous: str = "120/minute"
     rate_limit_login: str = "20/minute"
     rate_limit_storage_uri: str = "memory://"
+    # The gateway's own /metrics answers loopback peers, and others only with
+    # `Authorization: Bearer <METRICS_TOKEN>` when one is set (Prometheus `authorization`).
+    metrics_token: SecretStr | None = None
     # Partner ingress: identity's internal secret lookup and the platform phone-hash key.
     internal_api_token: SecretStr = SecretStr(DEFAULT_SECRET)
     phone_hash_key: SecretStr = SecretStr(DEFAULT_SECRET)
     webhook_tolerance_seconds: int = 300
     webhook_batch_max: int = 500
     webhook_dedupe_hours: int = 24
+    # Refused pushes (bad headers, unknown partner, bad signature) per client IP, tested
+    # before the body is read; and authenticated pushes per partner (a batch counts once).
+    webhook_failures_per_ip: str = "20/minute"
+    webhook_rate_limit_partner: str = "6000/minute"
     # Phone home screen: how long to wait for each section before calling it degraded.
     bff_section_timeout_seconds: float = 1.5
 

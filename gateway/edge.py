@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 from dataclasses import dataclass
 
@@ -46,12 +47,11 @@ def public(method: str, template: str, throttle: Throttle = "standard") -> Publi
 PUBLIC_ROUTES = (
     public("GET", "/healthz", "none"),
     public("GET", "/readyz", "none"),
-    public("GET", "/metrics", "none"),
     public("GET", "/docs"),
     public("GET", "/openapi.json"),
     public("GET", "/api/{service}/docs"),
     public("GET", "/api/{service}/openapi.json"),
-    # The ingress checks the partner's signature itself and limits per partner.
+    # The ingress checks the signature itself, limits refused pushes per IP and pushes per partner.
     public("POST", "/webhooks/volunteer", "none"),
     public("POST", "/api/identity/residents"),
     public("POST", "/api/identity/auth/login", "login"),
@@ -70,6 +70,27 @@ PUBLIC_ROUTES = (
     public("GET", "/api/petitions/public/**"),
     public("GET", "/api/petitions/open311/**"),
 )
+
+
+# A service's own probes and metrics are for the platform, not the public door: any proxied
+# path ending in one of them is 404 here, whatever the service would have made of it.
+UPSTREAM_INTERNAL = re.compile(r"^/api/[^/]+/(?:.*/)?(?:metrics|healthz|readyz)/*$", re.IGNORECASE)
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+def upstream_internal(path: str) -> bool:
+    return UPSTREAM_INTERNAL.match(path) is not None
+
+
+def metrics_allowed(scope: Scope, token: str | None) -> bool:
+    """The gateway's /metrics: loopback peers, or a caller holding the metrics token."""
+    if client_ip(scope) in LOOPBACK:
+        return True
+    given = bearer_token(Headers(scope=scope))
+    return token is not None and given is not None and hmac.compare_digest(given, token)
+
+
+METRICS_ROUTE = public("GET", "/metrics", "none")  # allowed by metrics_allowed, not the list
 
 
 def public_route(method: str, path: str) -> PublicRoute | None:
@@ -101,9 +122,12 @@ class EdgeGuard:
     Refusals are counted against the rate limits too, so a flood of bad tokens gets 429.
     """
 
-    def __init__(self, app: ASGIApp, *, limits: RateLimits) -> None:
+    def __init__(
+        self, app: ASGIApp, *, limits: RateLimits, metrics_token: str | None = None
+    ) -> None:
         self.app = app
         self.limits = limits
+        self.metrics_token = metrics_token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -119,7 +143,13 @@ class EdgeGuard:
         method, path = scope["method"], scope["path"]
         if has_dot_segment(path):
             return problem(400, detail="请求路径无效")
+        if upstream_internal(path) or (
+            path == "/metrics" and not metrics_allowed(scope, self.metrics_token)
+        ):
+            return problem(404, detail="未找到")
         route = public_route(method, path)
+        if path == "/metrics":
+            route = METRICS_ROUTE
         caller, refused = await _identify(scope, required=route is None)
         wait = await self.limits.retry_after(
             throttle=route.throttle if route else "standard",

@@ -9,19 +9,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import httpx
-from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
 from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
 from contracts.volunteer import ActivityCompleted
 from gateway.config import Settings
+from gateway.dedupe import EventKey, InFlight, SeenEvents
+from gateway.edge import client_ip
 from gateway.ingress_checks import (
     BATCH,
     SINGLE,
@@ -35,121 +34,15 @@ from gateway.ingress_checks import (
     parse_signature,
     signed_by_any,
 )
-from gateway.partners import IdentityUnavailable, PartnerDirectory, PartnerKeys
+from gateway.limits import PushLimits
+from gateway.partners import PARTNER_ID, IdentityUnavailable, PartnerDirectory, PartnerKeys
+from gateway.publisher import RETRY_AFTER_SECONDS, Publisher, PublishFailed
 from kit.events import serialize
-from kit.kafka import make_producer
 
 log = logging.getLogger("gateway.ingress")
 
 DEFAULT_TOPIC = ActivityCompleted.topic
-RETRY_AFTER_SECONDS = 5
-PUBLISH_TIMEOUT_SECONDS = 10.0
 IDENTITY_TIMEOUT_SECONDS = 3.0
-EventKey = tuple[str, str]  # (partner id, event id)
-
-
-class SeenEvents:
-    """(partner, event id) pairs the broker acknowledged, remembered for `ttl` seconds.
-
-    In memory, per gateway replica: a push retried against another replica or after a
-    restart goes on the bus again, and so may two copies of one push in flight at once.
-    That costs a message, not a second award: points de-duplicates on (source, id). Bounded:
-    past `max_entries` the oldest pairs are forgotten early, with the same consequence.
-    """
-
-    def __init__(
-        self,
-        ttl: float,
-        *,
-        max_entries: int = 200_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._ttl = ttl
-        self._max_entries = max_entries
-        self._clock = clock
-        self._until: dict[EventKey, float] = {}  # insertion order is expiry order
-
-    def __contains__(self, key: EventKey) -> bool:
-        self._expire()
-        return key in self._until
-
-    def remember(self, keys: Iterable[EventKey]) -> None:
-        until = self._clock() + self._ttl
-        for key in keys:
-            self._until.pop(key, None)
-            self._until[key] = until
-        while len(self._until) > self._max_entries:
-            del self._until[next(iter(self._until))]
-
-    def _expire(self) -> None:
-        now = self._clock()
-        while self._until:
-            key, until = next(iter(self._until.items()))
-            if until > now:
-                return
-            del self._until[key]
-
-
-class PublishFailed(Exception):
-    """The broker did not acknowledge every record in time."""
-
-
-class Publisher:
-    """The idempotent producer (acks=all), started when first needed: the gateway's other
-    routes serve while Kafka is down, and ingress answers 503 until it is back."""
-
-    def __init__(self, servers: str, *, timeout: float = PUBLISH_TIMEOUT_SECONDS) -> None:
-        self._servers = servers
-        self._timeout = timeout
-        self._producer: AIOKafkaProducer | None = None
-        self._lock = asyncio.Lock()
-        self._failed_at = -float("inf")
-
-    async def start(self) -> None:
-        try:
-            await self._started()
-        except PublishFailed as exc:
-            log.warning("partner ingress: Kafka not reachable yet (%s)", exc)
-
-    async def stop(self) -> None:
-        producer, self._producer = self._producer, None
-        if producer is not None:
-            await self._close(producer)
-
-    async def publish(self, topic: str, records: Sequence[tuple[bytes, bytes]]) -> None:
-        """Returns once the broker acknowledged every (key, value); raises PublishFailed."""
-        if not records:
-            return
-        producer = await self._started()
-        try:
-            async with asyncio.timeout(self._timeout):
-                sent = [await producer.send(topic, value=v, key=k) for k, v in records]
-                await asyncio.gather(*sent)
-        except (KafkaError, TimeoutError) as exc:
-            raise PublishFailed(f"{type(exc).__name__}: {exc}") from exc
-
-    async def _started(self) -> AIOKafkaProducer:
-        async with self._lock:
-            if self._producer is not None:
-                return self._producer
-            if time.monotonic() - self._failed_at < RETRY_AFTER_SECONDS / 2:
-                raise PublishFailed("Kafka was unreachable a moment ago")
-            producer = make_producer(self._servers)
-            try:
-                await asyncio.wait_for(producer.start(), self._timeout)
-            except (KafkaError, OSError, TimeoutError) as exc:
-                self._failed_at = time.monotonic()
-                await self._close(producer)
-                raise PublishFailed(f"{type(exc).__name__}: {exc}") from exc
-            self._producer = producer
-            return producer
-
-    async def _close(self, producer: AIOKafkaProducer) -> None:
-        """Flush and close; a producer that cannot is left to the garbage collector, logged."""
-        try:
-            await asyncio.wait_for(producer.stop(), self._timeout)
-        except Exception as exc:
-            log.warning("partner ingress: the Kafka producer did not close: %r", exc)
 
 
 @dataclass
@@ -159,6 +52,8 @@ class Ingress:
     publisher: Publisher
     partners: PartnerDirectory
     seen: SeenEvents
+    inflight: InFlight
+    limits: PushLimits
     client: httpx.AsyncClient
 
 
@@ -174,6 +69,8 @@ async def start_ingress(app: FastAPI, settings: Settings) -> None:
         publisher=publisher,
         partners=PartnerDirectory(client, settings.urls_of("identity"), token),
         seen=SeenEvents(settings.webhook_dedupe_hours * 3600.0),
+        inflight=InFlight(),
+        limits=PushLimits.from_settings(settings),
         client=client,
     )
     await publisher.start()
@@ -215,13 +112,14 @@ def ingress_router(settings: Settings, *, topic: str = DEFAULT_TOPIC) -> APIRout
         x_partner_id: Annotated[str, Header(description="the partner's id")] = "",
         x_signature: Annotated[str, Header(description="t=<unix s>,v1=<hex HMAC>")] = "",
     ) -> Response:
-        ingress: Ingress | None = getattr(request.app.state, "ingress", None)
-        if ingress is None:
-            raise _unavailable("partner ingress is not started")
+        ingress = _ingress_of(request)
+        ip = client_ip(request.scope)
+        signature = await _screen(ingress, ip, x_partner_id, x_signature, settings)
         body = await _read_body(request, settings.max_body_bytes)
-        signature = parse_signature(x_signature)
-        check_timestamp(signature, now=time.time(), tolerance=settings.webhook_tolerance_seconds)
-        await _authenticate(ingress.partners, x_partner_id, signature, body)
+        await _authenticate_counted(ingress, ip, x_partner_id, signature, body)
+        wait = await ingress.limits.partner_wait(x_partner_id)
+        if wait is not None:
+            raise _too_many(wait)
         rules = _rules(settings, x_partner_id)
         push = parse_push(body, request.headers.get("content-type"), rules)
         duplicates = await _publish_new(ingress, topic, x_partner_id, push.events)
@@ -236,6 +134,42 @@ def ingress_router(settings: Settings, *, topic: str = DEFAULT_TOPIC) -> APIRout
         return JSONResponse(answer.model_dump(), status_code=202)
 
     return router
+
+
+def _ingress_of(request: Request) -> Ingress:
+    ingress: Ingress | None = getattr(request.app.state, "ingress", None)
+    if ingress is None:
+        raise _unavailable("partner ingress is not started")
+    return ingress
+
+
+async def _screen(
+    ingress: Ingress, ip: str, partner_id: str, header: str, settings: Settings
+) -> Signature:
+    """The headers, then this IP's refused pushes so far: neither needs the body."""
+    try:
+        if not PARTNER_ID.match(partner_id):
+            raise NotAuthenticated("X-Partner-Id is missing or malformed")
+        signature = parse_signature(header)
+        check_timestamp(signature, now=time.time(), tolerance=settings.webhook_tolerance_seconds)
+    except NotAuthenticated:
+        await ingress.limits.count_failure(ip)
+        raise
+    wait = await ingress.limits.ip_blocked(ip)
+    if wait is not None:
+        log.info("volunteer push refused", extra={"partner_id": partner_id, "why": "ip limit"})
+        raise _too_many(wait)
+    return signature
+
+
+async def _authenticate_counted(
+    ingress: Ingress, ip: str, partner_id: str, signature: Signature, body: bytes
+) -> None:
+    try:
+        await _authenticate(ingress.partners, partner_id, signature, body)
+    except NotAuthenticated:
+        await ingress.limits.count_failure(ip)
+        raise
 
 
 def _rules(settings: Settings, partner_id: str) -> Rules:
@@ -285,12 +219,27 @@ def _signed(keys: PartnerKeys | None, signature: Signature, body: bytes) -> bool
 async def _publish_new(
     ingress: Ingress, topic: str, partner_id: str, events: list[BusEvent]
 ) -> int:
-    """Put the events not seen before on the bus, acknowledged; returns how many were seen."""
-    new: dict[str, BusEvent] = {}
+    """Put the events not seen nor in flight on the bus, acknowledged; returns how many were.
+
+    A copy of an event another push is publishing right now waits for that push's outcome:
+    a duplicate once acknowledged, a 503 (retry) if not.
+    """
+    fresh: dict[EventKey, BusEvent] = {}
     for event in events:
-        if (partner_id, event.envelope.id) not in ingress.seen:
-            new.setdefault(event.envelope.id, event)
-    records = [(e.key.encode(), serialize(e.envelope)) for e in new.values()]
+        key = (partner_id, event.envelope.id)
+        if key not in ingress.seen:
+            fresh.setdefault(key, event)
+    mine, theirs = ingress.inflight.claim(fresh)
+    with ingress.inflight.publishing(mine):
+        await _publish(ingress, topic, [fresh[key] for key in mine])
+        ingress.seen.remember(mine)
+    if not all(await asyncio.gather(*(asyncio.shield(t) for t in theirs))):
+        raise _unavailable("the event bus cannot take the push now")
+    return len(events) - len(mine)
+
+
+async def _publish(ingress: Ingress, topic: str, events: list[BusEvent]) -> None:
+    records = [(e.key.encode(), serialize(e.envelope)) for e in events]
     try:
         await ingress.publisher.publish(topic, records)
     except PublishFailed as exc:
@@ -298,8 +247,12 @@ async def _publish_new(
         # the dedupe (not yet told) lets them through and points drops the copies.
         log.warning("partner ingress: %d events not acknowledged: %s", len(records), exc)
         raise _unavailable("the event bus cannot take the push now") from exc
-    ingress.seen.remember((partner_id, event_id) for event_id in new)
-    return len(events) - len(new)
+
+
+def _too_many(wait: int) -> HTTPException:
+    return HTTPException(
+        429, detail="too many pushes; retry later", headers={"Retry-After": str(wait)}
+    )
 
 
 def _unavailable(detail: str) -> HTTPException:

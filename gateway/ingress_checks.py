@@ -195,7 +195,9 @@ class Push:
 
 class PushAnswer(BaseModel):
     accepted: int  # put on the bus by this request
-    duplicates: int  # seen before (or twice in this batch): not put on the bus again
+    # Advisory, per gateway replica: seen before, in flight in a concurrent push, or twice in
+    # this batch, so not put on the bus again. Crediting is exactly-once in points' inbox.
+    duplicates: int
     rejected: list[Rejection]  # by index in the batch, with the field at fault
 
 

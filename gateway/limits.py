@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Awaitable
 from typing import Literal
 
 from limits import RateLimitItem, parse_many
@@ -85,5 +86,58 @@ class RateLimits:
         # IP, from sharing a counter when their limits happen to be equal.
         if await self._limiter.hit(item, scope, key):
             return None
+        stats = await self._limiter.get_window_stats(item, scope, key)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+class PushLimits:
+    """Partner ingress: refused pushes per client IP, accepted pushes per partner.
+
+    Only failures count against an IP, and the count is tested before the body is read, so
+    a client sending made-up partner ids or signatures stops costing bodies and identity
+    lookups after a few tries while a partner's own traffic is never slowed by its IP. The
+    per-partner window counts authenticated pushes only: unsigned ones naming a partner
+    must not use up that partner's allowance.
+    """
+
+    def __init__(self, *, failures_per_ip: str, per_partner: str, storage_uri: str) -> None:
+        self._failures = parse_many(failures_per_ip)
+        self._partner = parse_many(per_partner)
+        self._limiter = MovingWindowRateLimiter(storage_from_string(async_storage_uri(storage_uri)))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PushLimits:
+        return cls(
+            failures_per_ip=settings.webhook_failures_per_ip,
+            per_partner=settings.webhook_rate_limit_partner,
+            storage_uri=settings.rate_limit_storage_uri,
+        )
+
+    async def ip_blocked(self, ip: str) -> int | None:
+        """None if this IP may try; else seconds until its refused pushes age out."""
+        for item in self._failures:
+            if not await self._guarded(self._limiter.test(item, "push-failure", ip)):
+                return await self._reset_in(item, "push-failure", ip)
+        return None
+
+    async def count_failure(self, ip: str) -> None:
+        for item in self._failures:
+            await self._guarded(self._limiter.hit(item, "push-failure", ip))
+
+    async def partner_wait(self, partner_id: str) -> int | None:
+        """Count one authenticated push; None if it may pass, else seconds to wait."""
+        for item in self._partner:
+            if not await self._guarded(self._limiter.hit(item, "push-partner", partner_id)):
+                return await self._reset_in(item, "push-partner", partner_id)
+        return None
+
+    async def _guarded(self, call: Awaitable[bool]) -> bool:
+        try:
+            return await call
+        except Exception:  # as RateLimits: a shared store that is down lets pushes through
+            log.exception("rate limit storage failed; push let through")
+            return True
+
+    async def _reset_in(self, item: RateLimitItem, scope: str, key: str) -> int:
         stats = await self._limiter.get_window_stats(item, scope, key)
         return max(1, math.ceil(stats.reset_time - time.time()))

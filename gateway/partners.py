@@ -33,10 +33,14 @@ class _Entry:
 class PartnerDirectory:
     """`GET {identity}/internal/partners/{id}/secrets` with X-Internal-Token, cached `ttl` s.
 
-    Unknown partners are cached too (bounded, oldest dropped first), so a stream of pushes
-    under a made-up id asks identity once per id and ttl. A revoked or rotated secret thus
-    takes effect here within `ttl`; a signature that does not match may ask again sooner
-    (`refresh`), but not more often than every `min_refresh` seconds per partner.
+    Known partners are kept only `ttl` (2 s): a disabled partner or a revoked secret takes
+    effect within it, and a partner pushing steadily costs identity one lookup per 2 s. That
+    short TTL is chosen over consuming identity's partner events: no consumer, no ordering or
+    replay to get right, and a bound that holds even when the bus is late. Unknown ids are
+    kept longer (`negative_ttl`) in their own bounded cache, so made-up ids neither cost a
+    lookup each time they repeat nor push known partners out. A partner created a moment
+    after its id was tried is thus refused for up to `negative_ttl`. A signature that does
+    not match may ask again sooner (`refresh`), not more often than every `min_refresh` s.
     """
 
     def __init__(
@@ -45,8 +49,9 @@ class PartnerDirectory:
         base_urls: Sequence[str],
         token: str,
         *,
-        ttl: float = 30.0,
-        min_refresh: float = 2.0,
+        ttl: float = 2.0,
+        negative_ttl: float = 30.0,
+        min_refresh: float = 1.0,
         max_entries: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -54,17 +59,19 @@ class PartnerDirectory:
         self._bases = [url.rstrip("/") for url in base_urls]
         self._token = token
         self._ttl = ttl
+        self._negative_ttl = negative_ttl
         self._min_refresh = min_refresh
         self._max_entries = max_entries
         self._clock = clock
-        self._cache: dict[str, _Entry] = {}
+        self._known: dict[str, _Entry] = {}
+        self._unknown: dict[str, _Entry] = {}
         self._inflight: dict[str, asyncio.Future[PartnerKeys | None]] = {}
 
     async def lookup(self, partner_id: str, *, refresh: bool = False) -> PartnerKeys | None:
         """The partner's keys, None when identity does not know it; raises IdentityUnavailable."""
         if not PARTNER_ID.match(partner_id):
             return None
-        entry = self._cache.get(partner_id)
+        entry = self._known.get(partner_id) or self._unknown.get(partner_id)
         if entry is not None and self._fresh(entry, refresh):
             return entry.keys
         pending = self._inflight.get(partner_id)
@@ -81,14 +88,18 @@ class PartnerDirectory:
 
     def _fresh(self, entry: _Entry, refresh: bool) -> bool:
         age = self._clock() - entry.fetched_at
-        return age < (self._min_refresh if refresh else self._ttl)
+        if refresh:
+            return age < self._min_refresh
+        return age < (self._ttl if entry.keys is not None else self._negative_ttl)
 
     async def _fetch(self, partner_id: str) -> PartnerKeys | None:
         keys = await self._ask_identity(partner_id)
-        self._cache.pop(partner_id, None)
-        while len(self._cache) >= self._max_entries:
-            self._cache.pop(next(iter(self._cache)))
-        self._cache[partner_id] = _Entry(keys, self._clock())
+        self._known.pop(partner_id, None)
+        self._unknown.pop(partner_id, None)
+        cache = self._known if keys is not None else self._unknown
+        while len(cache) >= self._max_entries:  # the oldest first: insertion order
+            cache.pop(next(iter(cache)))
+        cache[partner_id] = _Entry(keys, self._clock())
         return keys
 
     async def _ask_identity(self, partner_id: str) -> PartnerKeys | None:

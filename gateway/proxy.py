@@ -21,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 
 from gateway.config import Settings
 from gateway.edge import EdgeGuard
+from gateway.headers import SecurityHeaders
 from gateway.limits import RateLimits
 from gateway.upstreams import replica_pools
 from kit.deps import install_token_verifier
@@ -274,7 +275,12 @@ def install_routing(app: FastAPI, settings: Settings) -> None:
     install_token_verifier(app, settings)
     # Appended, so the guard sits inside kit's request-id middleware: refusals carry the id
     # and are counted in the request metrics like any other answer.
-    app.user_middleware.append(Middleware(EdgeGuard, limits=RateLimits.from_settings(settings)))
+    metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    guard = Middleware(
+        EdgeGuard, limits=RateLimits.from_settings(settings), metrics_token=metrics_token
+    )
+    app.user_middleware.append(guard)
+    app.user_middleware.insert(0, Middleware(SecurityHeaders))  # outermost: on every answer
     app.include_router(routing_router(routing.pools))
 
 

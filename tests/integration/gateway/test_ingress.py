@@ -21,8 +21,9 @@ from pydantic import SecretStr
 
 from deploy.volunteer_sim import Plan, run
 from gateway.config import Settings
-from gateway.ingress import RETRY_AFTER_SECONDS, ingress_router, start_ingress, stop_ingress
+from gateway.ingress import ingress_router, start_ingress, stop_ingress
 from gateway.ingress_checks import BATCH, SINGLE, signature_header
+from gateway.publisher import RETRY_AFTER_SECONDS
 from kit.events import parse_event
 from kit.phone import phone_hash
 from kit.web import create_web_app

@@ -182,7 +182,8 @@ async def stack() -> AsyncIterator[Stack]:
         install_routing(app, settings)
         install_auth(app, identity.verifier())
         # No proxy in front: the gateway is the public door and its peer is the client.
-        async with serving(app, proxy_headers=False) as url:
+        # Started as the gateway must be: uvicorn's own `Server: uvicorn` is off.
+        async with serving(app, proxy_headers=False, server_header=False) as url:
             yield Stack(url=url, app=app, upstreams=seen, identity=identity, dead=dead)
         await close_routing(app)
 
@@ -360,8 +361,16 @@ async def test_hop_by_hop_headers_are_stripped_both_ways(stack, client):
     for name in ("x-upstream-hop", "keep-alive", "proxy-agent"):
         assert name not in answer.headers
     assert answer.headers.get("connection", "keep-alive") == "keep-alive"
-    # The gateway's server stamps its own; the upstream's are not repeated.
-    assert len(answer.headers.get_list("date")) == len(answer.headers.get_list("server")) == 1
+    # The gateway's server stamps its own Date; the upstream's Date and Server are not passed.
+    assert len(answer.headers.get_list("date")) == 1
+    assert "server" not in answer.headers
+
+
+async def test_a_service_metrics_is_not_reachable_through_the_gateway(stack, client):
+    for path in ("/api/points/metrics", "/api/points//metrics", "/api/points/x/readyz"):
+        answer = await client.get(path, headers=stack.token())
+        assert answer.status_code == 404, path
+        assert answer.headers["x-frame-options"] == "DENY"
 
 
 async def test_service_docs_are_reachable_through_the_gateway(client):

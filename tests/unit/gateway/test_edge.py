@@ -34,7 +34,6 @@ from gateway.edge import bearer_token, has_dot_segment, public, public_route
         ("GET", "/openapi.json", "standard"),
         ("GET", "/healthz", "none"),
         ("GET", "/readyz", "none"),
-        ("GET", "/metrics", "none"),
         ("POST", "/webhooks/volunteer", "none"),
     ],
 )

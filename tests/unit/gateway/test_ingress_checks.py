@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.ingress import SeenEvents
+from gateway.dedupe import SeenEvents
 from gateway.ingress_checks import (
     BATCH,
     SINGLE,
