@@ -33,19 +33,29 @@ async def login(
     ip: str,
     now: datetime,
 ) -> TokenPair:
-    """A token pair for the right password; each failure counts against the phone and the IP."""
+    """A token pair for the right password; each failure counts per (phone, IP), phone and IP."""
     phone = normalise_phone(phone)
-    limits = ctx.settings
-    ctx.throttle.ensure_allowed(limits.login_limit_per_phone, f"login:phone:{phone}")
-    ctx.throttle.ensure_allowed(limits.login_limit_per_ip, f"login:ip:{ip}")
+    windows = _login_windows(ctx, phone, ip)
+    for limits, key in windows:
+        ctx.throttle.ensure_allowed(limits, key)
     person = await people.find_by_phone(session=session, phone=phone)
     # An unknown phone is checked against a dummy hash: as slow as a wrong password.
     if not check_password(person.password_hash if person else None, password):
-        ctx.throttle.hit(limits.login_limit_per_phone, f"login:phone:{phone}")
-        ctx.throttle.hit(limits.login_limit_per_ip, f"login:ip:{ip}")
+        for limits, key in windows:
+            ctx.throttle.hit(limits, key)
         raise NotAuthenticated(WRONG_LOGIN)
     assert person is not None
     return await _issue(session, ctx, person, now)
+
+
+def _login_windows(ctx: IdentityContext, phone: str, ip: str) -> list[tuple[str, str]]:
+    """The password-login throttle windows: (phone, IP) tight, phone slow, IP for spraying."""
+    limits = ctx.settings
+    return [
+        (limits.login_limit_per_phone_ip, f"login:phone-ip:{phone}:{ip}"),
+        (limits.login_limit_per_phone, f"login:phone:{phone}"),
+        (limits.login_limit_per_ip, f"login:ip:{ip}"),
+    ]
 
 
 async def refresh(
