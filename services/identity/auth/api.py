@@ -16,7 +16,7 @@ from services.identity.auth.schemas import (
     WechatIn,
 )
 from services.identity.auth.tokens import TokenPair
-from services.identity.deps import ClientIP, Context, RootAdmin, Now, Session
+from services.identity.deps import ClientIP, Context, Now, RootAdmin, Session
 
 router = APIRouter(tags=["auth"])
 

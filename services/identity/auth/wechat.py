@@ -6,7 +6,6 @@ import httpx
 
 from kit.errors import DomainError
 
-
 # How long a client should wait before trying WeChat login again.
 RETRY_AFTER_SECONDS = 30
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 
-from services.identity.deps import Context, RootAdmin, Now, Session
+from services.identity.deps import Context, Now, RootAdmin, Session
 from services.identity.partners import service
 from services.identity.partners.schemas import (
     PartnerIn,
