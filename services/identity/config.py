@@ -33,6 +33,8 @@ class Settings(KitSettings):
     login_limit_per_ip: str = "30/15 minutes"
     sms_limit_per_phone: str = "1/minute;10/day"
     sms_limit_per_ip: str = "20/hour"
+    # Real-name submissions per person: each one could probe an ID number.
+    verification_limit_per_person: str = "5/day"
 
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_appid: str = "wx-demo-appid"

@@ -6,15 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
+from uuid import UUID
 
 import httpx
 from fastapi import Depends, Request
 
-from kit.deps import StaffScope, staff
+from kit.deps import CurrentPrincipal, StaffScope, staff
 from kit.errors import Forbidden
 from kit.request_deps import Now as Now
 from kit.request_deps import SessionDep as Session
-from services.identity.auth.rules import client_ip
+from services.identity.auth.rules import client_ip, session_of
 from services.identity.auth.sms import SmsSender
 from services.identity.auth.throttle import Throttle
 from services.identity.config import Settings
@@ -26,6 +27,7 @@ __all__ = [
     "Context",
     "DistrictAdmin",
     "IdentityContext",
+    "LoginSession",
     "Now",
     "RootAdmin",
     "Session",
@@ -68,3 +70,14 @@ async def _root_admin(scope: DistrictAdmin) -> StaffScope:
 
 
 RootAdmin = Annotated[StaffScope, Depends(_root_admin)]
+
+
+async def _login_session(request: Request, _: CurrentPrincipal) -> UUID | None:
+    """The login session (refresh-token family) the caller's access token was issued in."""
+    # After CurrentPrincipal accepted the token: checking it again costs a signature only.
+    token = request.headers.get("authorization", "").partition(" ")[2]
+    claims = await request.app.state.token_verifier.verify(token.strip())
+    return session_of(claims)
+
+
+LoginSession = Annotated[UUID | None, Depends(_login_session)]

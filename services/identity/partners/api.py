@@ -1,4 +1,4 @@
-"""Partner platforms: /api/identity/partners (root district admins), and the internal secret lookup."""
+"""Partner platforms: /api/identity/partners (root district admins), internal secret lookup."""
 
 from __future__ import annotations
 
