@@ -22,9 +22,14 @@ async def test_household_membership_is_exclusive_and_published(
     assert created.status_code == 201 and created.json()["head_id"] == head
     household = created.json()["id"]
     members = f"/api/identity/households/{household}/members"
-    added = await identity.client.post(members, json={"person_id": member}, headers=head_auth)
-    assert added.status_code == 201
-    assert {m["name"] for m in added.json()["members"]} == {"周大", "周二"}
+    invited = await identity.client.post(members, json={"person_id": member}, headers=head_auth)
+    assert invited.status_code == 202 and invited.json()["status"] == "pending"
+    member_auth = await identity.bearer("13900000002")
+    accept = f"/api/identity/household-invitations/{invited.json()['id']}/accept"
+    added = await identity.client.post(accept, headers=member_auth)
+    assert added.status_code == 200
+    assert {m["name"] for m in added.json()["members"]} == {"周*"}
+    assert "周大" not in added.text and "周二" not in added.text
     wrong_place = await identity.client.post(
         members, json={"person_id": outsider}, headers=head_auth
     )
@@ -34,10 +39,13 @@ async def test_household_membership_is_exclusive_and_published(
     other = await identity.client.post(
         "/api/identity/households", json={}, headers=await identity.bearer("13900000004")
     )
-    taken = await identity.client.post(
+    asked = await identity.client.post(
         f"/api/identity/households/{other.json()['id']}/members",
         json={"person_id": member},
         headers=await identity.bearer("13900000004"),
+    )
+    taken = await identity.client.post(
+        f"/api/identity/household-invitations/{asked.json()['id']}/accept", headers=member_auth
     )
     assert taken.status_code == 409 and other_head
     left = await identity.client.delete(
