@@ -50,7 +50,7 @@ async def pending_for(
         .where(HouseholdInvitation.person_id == person_id, HouseholdInvitation.status == "pending")
         .order_by(HouseholdInvitation.created_at)
     )
-    return [(invitation, head) for invitation, head in (await session.execute(query)).tuples()]
+    return [(invitation, head) for invitation, head in await session.execute(query)]
 
 
 async def answer(
