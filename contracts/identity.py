@@ -61,6 +61,24 @@ class ResidentMoved(_IdentityEvent):
 
 
 @REGISTRY.register
+class ResidentVerificationRevoked(_IdentityEvent):
+    """A verified resident is verified no more: they moved themselves to another community,
+    whose staff must verify them anew. Follows the resident.moved event of the same move.
+
+    Handler note (points): the inverse of resident.verified, i.e. set the account's
+    `verified` to False so it cannot spend until the next resident.verified. Not consumed yet.
+    """
+
+    event_type: ClassVar[str] = "org.shanzhi.identity.resident.verification_revoked.v1"
+
+    resident_id: str = Id
+    community_id: str = Id
+    community_path: str = UnitPath
+    reason: Literal["moved"]
+    revoked_at: AwareDatetime
+
+
+@REGISTRY.register
 class HouseholdMemberJoined(_IdentityEvent):
     event_type: ClassVar[str] = "org.shanzhi.identity.household.member_joined.v1"
 

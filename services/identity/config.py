@@ -26,10 +26,15 @@ class Settings(KitSettings):
 
     sms_code_ttl_seconds: int = 300
     sms_code_max_attempts: int = 5
-    login_limit_per_phone: str = "5/15 minutes"
+    # Wrong passwords: tight per (phone, client IP), so a stranger elsewhere cannot lock the
+    # owner out; a much slower per-phone limit still caps a guesser spread over many IPs.
+    login_limit_per_phone_ip: str = "5/15 minutes"
+    login_limit_per_phone: str = "50/hour"
     login_limit_per_ip: str = "30/15 minutes"
     sms_limit_per_phone: str = "1/minute;10/day"
     sms_limit_per_ip: str = "20/hour"
+    # Real-name submissions per person: each one could probe an ID number.
+    verification_limit_per_person: str = "5/day"
 
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_appid: str = "wx-demo-appid"

@@ -16,7 +16,7 @@ from services.identity.auth.schemas import (
     WechatIn,
 )
 from services.identity.auth.tokens import TokenPair
-from services.identity.deps import ClientIP, Context, DistrictAdmin, Now, Session
+from services.identity.deps import ClientIP, Context, Now, RootAdmin, Session
 
 router = APIRouter(tags=["auth"])
 
@@ -84,7 +84,7 @@ async def jwks(session: Session, now: Now) -> dict[str, list[dict[str, Any]]]:
 
 @router.post("/keys/rotate", status_code=201)
 async def rotate_signing_key(
-    _: DistrictAdmin, session: Session, ctx: Context, now: Now
+    _: RootAdmin, session: Session, ctx: Context, now: Now
 ) -> dict[str, str]:
     """Publish a new signing key; it signs after the activation delay, the old one retires."""
     return {"kid": await service.rotate_signing_key(session=session, ctx=ctx, now=now)}

@@ -58,8 +58,13 @@ def access_claims(
     roles: list[dict[str, str]],
     now: datetime,
     jti: str,
+    session_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
-    """The claims of an access token valid for `minutes` from `now`."""
+    """The claims of an access token valid for `minutes` from `now`.
+
+    `sid` names the login session (the refresh-token family) the token was issued in, so a
+    password change can end every other session and keep this one.
+    """
     return {
         "iss": issuer,
         "aud": audience,
@@ -72,7 +77,16 @@ def access_claims(
         "household_id": _str(household_id),
         "verified": verified,
         "roles": roles,
+        "sid": _str(session_id),
     }
+
+
+def session_of(claims: dict[str, Any]) -> uuid.UUID | None:
+    """The login session an access token names; None for a token without a valid `sid`."""
+    try:
+        return uuid.UUID(str(claims["sid"]))
+    except (KeyError, ValueError):
+        return None
 
 
 def _str(value: uuid.UUID | None) -> str | None:

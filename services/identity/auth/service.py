@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.errors import Conflict
+from kit.errors import Conflict, Forbidden, Invalid
 from kit.phone import normalise_phone
 from services.identity.auth import keys, sms, tokens, wechat
 from services.identity.auth.models import WechatBinding
-from services.identity.auth.passwords import check_password
+from services.identity.auth.passwords import check_password, hash_password
 from services.identity.auth.rules import (
     SESSION_ENDED,
     WRONG_CODE,
@@ -33,19 +34,29 @@ async def login(
     ip: str,
     now: datetime,
 ) -> TokenPair:
-    """A token pair for the right password; each failure counts against the phone and the IP."""
+    """A token pair for the right password; each failure counts per (phone, IP), phone and IP."""
     phone = normalise_phone(phone)
-    limits = ctx.settings
-    ctx.throttle.ensure_allowed(limits.login_limit_per_phone, f"login:phone:{phone}")
-    ctx.throttle.ensure_allowed(limits.login_limit_per_ip, f"login:ip:{ip}")
+    windows = _login_windows(ctx, phone, ip)
+    for limits, key in windows:
+        ctx.throttle.ensure_allowed(limits, key)
     person = await people.find_by_phone(session=session, phone=phone)
     # An unknown phone is checked against a dummy hash: as slow as a wrong password.
     if not check_password(person.password_hash if person else None, password):
-        ctx.throttle.hit(limits.login_limit_per_phone, f"login:phone:{phone}")
-        ctx.throttle.hit(limits.login_limit_per_ip, f"login:ip:{ip}")
+        for limits, key in windows:
+            ctx.throttle.hit(limits, key)
         raise NotAuthenticated(WRONG_LOGIN)
     assert person is not None
     return await _issue(session, ctx, person, now)
+
+
+def _login_windows(ctx: IdentityContext, phone: str, ip: str) -> list[tuple[str, str]]:
+    """The password-login throttle windows: (phone, IP) tight, phone slow, IP for spraying."""
+    limits = ctx.settings
+    return [
+        (limits.login_limit_per_phone_ip, f"login:phone-ip:{phone}:{ip}"),
+        (limits.login_limit_per_phone, f"login:phone:{phone}"),
+        (limits.login_limit_per_ip, f"login:ip:{ip}"),
+    ]
 
 
 async def refresh(
@@ -119,6 +130,33 @@ async def wechat_login(
         raise Conflict("该手机号已绑定其他微信", field="phone")
     session.add(WechatBinding(openid=openid, person_id=person.id))
     return await _issue(session, ctx, person, now)
+
+
+async def change_password(
+    *,
+    session: AsyncSession,
+    ctx: IdentityContext,
+    person: Person,
+    current_password: str | None,
+    new_password: str,
+    keep_session: uuid.UUID | None,
+    now: datetime,
+) -> None:
+    """Set a new password if the current one is right; every other login session ends.
+
+    Not committed here: the caller commits it together with the rest of the profile change.
+    """
+    if current_password is None:
+        raise Invalid("修改密码需要输入当前密码", field="current_password")
+    key = f"password-change:{person.id}"
+    ctx.throttle.ensure_allowed(ctx.settings.login_limit_per_phone_ip, key)
+    if not check_password(person.password_hash, current_password):
+        ctx.throttle.hit(ctx.settings.login_limit_per_phone_ip, key)
+        raise Forbidden("当前密码不正确", field="current_password")
+    person.password_hash = hash_password(new_password)
+    await tokens.revoke_other_families(
+        session=session, person_id=person.id, keep=keep_session, now=now
+    )
 
 
 async def rotate_signing_key(*, session: AsyncSession, ctx: IdentityContext, now: datetime) -> str:

@@ -38,6 +38,7 @@ async def issue(
     family_id: uuid.UUID | None = None,
 ) -> TokenPair:
     """A new access token and a refresh token (a new family unless one is continued)."""
+    family_id = family_id or uuid.uuid4()
     claims = access_claims(
         issuer=settings.token_issuer,
         audience=settings.token_audience,
@@ -50,12 +51,13 @@ async def issue(
         roles=await role_claims(session=session, person_id=person.id),
         now=now,
         jti=uuid.uuid4().hex,
+        session_id=family_id,
     )
     kid, key = await keys.signing_key(session=session, vault=vault, now=now)
     refresh = secrets.token_urlsafe(32)
     session.add(
         RefreshToken(
-            family_id=family_id or uuid.uuid4(),
+            family_id=family_id,
             person_id=person.id,
             token_hash=_digest(refresh),
             expires_at=now + timedelta(days=settings.refresh_token_days),
@@ -117,3 +119,15 @@ async def revoke_family(*, session: AsyncSession, family_id: uuid.UUID, now: dat
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def revoke_other_families(
+    *, session: AsyncSession, person_id: uuid.UUID, keep: uuid.UUID | None, now: datetime
+) -> None:
+    """End every login session of the person except `keep` (all of them when None)."""
+    query = update(RefreshToken).where(
+        RefreshToken.person_id == person_id, RefreshToken.revoked_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(RefreshToken.family_id != keep)
+    await session.execute(query.values(revoked_at=now))

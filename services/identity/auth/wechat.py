@@ -6,9 +6,14 @@ import httpx
 
 from kit.errors import DomainError
 
+# How long a client should wait before trying WeChat login again.
+RETRY_AFTER_SECONDS = 30
+
 
 class WechatUnavailable(DomainError):
-    status = 502
+    """WeChat did not answer: our dependency is down, so a retryable 503 (not a 502)."""
+
+    status = 503
     title = "微信服务不可用"
 
 
@@ -33,7 +38,9 @@ async def code_to_openid(
         )
         body = answer.json()
     except (httpx.HTTPError, ValueError):
-        raise WechatUnavailable("暂时无法连接微信，请稍后再试") from None
+        raise WechatUnavailable(
+            "暂时无法连接微信，请稍后再试", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        ) from None
     openid = body.get("openid") if isinstance(body, dict) else None
     if not openid:
         raise WechatRefused("微信登录凭证无效或已过期", field="code")

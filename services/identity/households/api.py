@@ -1,4 +1,4 @@
-"""Households: /api/identity/households."""
+"""Households: /api/identity/households, and invitations to join one."""
 
 from __future__ import annotations
 
@@ -7,10 +7,19 @@ import uuid
 from fastapi import APIRouter, Response
 
 from kit.deps import CurrentPrincipal
+from kit.errors import NotFound
 from services.identity.deps import Now, Session
-from services.identity.households import service
+from services.identity.households import invitations, service
 from services.identity.households.models import Household
-from services.identity.households.schemas import HouseholdIn, HouseholdOut, MemberIn, household_out
+from services.identity.households.schemas import (
+    HouseholdIn,
+    HouseholdOut,
+    InvitationOut,
+    MemberIn,
+    household_out,
+    invitation_out,
+)
+from services.identity.people.models import Person
 
 router = APIRouter(tags=["households"])
 
@@ -37,15 +46,31 @@ async def read(
     return await _answer(session, household)
 
 
-@router.post("/households/{household_id}/members", status_code=201)
+@router.post(
+    "/households/{household_id}/members",
+    status_code=201,
+    responses={202: {"model": InvitationOut, "description": "the head's request: invited"}},
+)
 async def add_member(
     household_id: uuid.UUID,
     body: MemberIn,
     principal: CurrentPrincipal,
     session: Session,
+    response: Response,
     now: Now,
-) -> HouseholdOut:
+) -> HouseholdOut | InvitationOut:
+    """Staff of the community add the member (201); the head invites them (202, pending)."""
     household = await service.get(session=session, household_id=household_id)
+    if not await service.is_staff_for(session, principal, household):
+        if str(household.head_id) != principal.sub:
+            raise NotFound("户不存在")
+        invitation = await invitations.invite(
+            session=session, principal=principal, household=household, person_id=body.person_id
+        )
+        head = await session.get(Person, household.head_id)
+        assert head is not None
+        response.status_code = 202
+        return invitation_out(invitation, head)
     await service.add_member(
         session=session,
         principal=principal,
@@ -54,6 +79,35 @@ async def add_member(
         now=now,
     )
     return await _answer(session, household)
+
+
+@router.get("/me/household-invitations")
+async def my_invitations(principal: CurrentPrincipal, session: Session) -> list[InvitationOut]:
+    """The caller's unanswered invitations to join a household."""
+    rows = await invitations.pending_for(session=session, person_id=uuid.UUID(principal.sub))
+    return [invitation_out(invitation, head) for invitation, head in rows]
+
+
+@router.post("/household-invitations/{invitation_id}/accept")
+async def accept_invitation(
+    invitation_id: uuid.UUID, principal: CurrentPrincipal, session: Session, now: Now
+) -> HouseholdOut:
+    _, household = await invitations.answer(
+        session=session, principal=principal, invitation_id=invitation_id, accept=True, now=now
+    )
+    return await _answer(session, household)
+
+
+@router.post("/household-invitations/{invitation_id}/decline")
+async def decline_invitation(
+    invitation_id: uuid.UUID, principal: CurrentPrincipal, session: Session, now: Now
+) -> InvitationOut:
+    invitation, household = await invitations.answer(
+        session=session, principal=principal, invitation_id=invitation_id, accept=False, now=now
+    )
+    head = await session.get(Person, household.head_id)
+    assert head is not None
+    return invitation_out(invitation, head)
 
 
 @router.delete("/households/{household_id}/members/{person_id}", status_code=204)

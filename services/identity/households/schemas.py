@@ -1,14 +1,15 @@
-"""Request and response models of households."""
+"""Request and response models of households; members' names are masked (kit.masking)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
+from kit.masking import mask_name
 from kit.schemas import In
-from services.identity.households.models import Household
+from services.identity.households.models import Household, HouseholdInvitation
 from services.identity.people.models import Person
 
 
@@ -23,7 +24,15 @@ class MemberIn(In):
 
 class MemberOut(BaseModel):
     id: uuid.UUID
-    name: str
+    name: str = Field(description="masked: 张*三")
+
+
+class InvitationOut(BaseModel):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    person_id: uuid.UUID
+    status: str
+    head_name: str = Field(description="the inviting household's head, masked: 张*三")
 
 
 class HouseholdOut(BaseModel):
@@ -40,5 +49,15 @@ def household_out(household: Household, members: list[Person]) -> HouseholdOut:
         community_id=household.community_id,
         head_id=household.head_id,
         address=household.address,
-        members=[MemberOut(id=p.id, name=p.name) for p in members],
+        members=[MemberOut(id=p.id, name=mask_name(p.name)) for p in members],
+    )
+
+
+def invitation_out(invitation: HouseholdInvitation, head: Person) -> InvitationOut:
+    return InvitationOut(
+        id=invitation.id,
+        household_id=invitation.household_id,
+        person_id=invitation.person_id,
+        status=invitation.status,
+        head_name=mask_name(head.name),
     )

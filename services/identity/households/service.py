@@ -81,15 +81,30 @@ async def add_member(
     person_id: uuid.UUID,
     now: datetime,
 ) -> Person:
-    await _ensure_may_manage(session, principal, household)
+    """Staff of the household's community add a resident directly (they act for residents
+    in person, e.g. the elderly); a head invites instead (invitations.invite)."""
+    if not await is_staff_for(session, principal, household):
+        raise NotFound("户不存在")
+    person = await resident_of(session, household, person_id)
+    await join(session=session, household=household, person=person, now=now)
+    await session.commit()
+    return person
+
+
+async def resident_of(session: AsyncSession, household: Household, person_id: uuid.UUID) -> Person:
+    """The person, who must be registered in the household's community."""
     person = await session.get(Person, person_id)
     if person is None:
         raise Invalid("居民不存在", field="person_id")
     if person.community_id != household.community_id:
         raise Invalid("只能添加本社区的居民", field="person_id")
-    await join(session=session, household=household, person=person, now=now)
-    await session.commit()
     return person
+
+
+async def may_manage(session: AsyncSession, principal: Principal, household: Household) -> bool:
+    return str(household.head_id) == principal.sub or await is_staff_for(
+        session, principal, household
+    )
 
 
 async def join(
@@ -147,7 +162,5 @@ async def _member_count(session: AsyncSession, household: Household) -> int:
 async def _ensure_may_manage(
     session: AsyncSession, principal: Principal, household: Household
 ) -> None:
-    if str(household.head_id) == principal.sub:
-        return
-    if not await is_staff_for(session, principal, household):
+    if not await may_manage(session, principal, household):
         raise NotFound("户不存在")

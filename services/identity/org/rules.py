@@ -28,3 +28,8 @@ def may_create(principal: Principal, kind: str, parent: OrgUnit | None) -> bool:
     if principal.can_act_on(parent.path, "district_admin"):
         return True
     return kind == "grid" and principal.can_act_on(parent.path, "community_admin")
+
+
+def holds_root_admin(principal: Principal) -> bool:
+    """district_admin on the root unit itself: the root's path is its one id ("/<id>")."""
+    return any(g.role == "district_admin" and g.unit_path.count("/") == 1 for g in principal.roles)

@@ -1,4 +1,4 @@
-"""Partner platforms: /api/identity/partners (district admins), and the internal secret lookup."""
+"""Partner platforms: /api/identity/partners (root district admins), internal secret lookup."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 
-from services.identity.deps import Context, DistrictAdmin, Now, Session
+from services.identity.deps import Context, Now, RootAdmin, Session
 from services.identity.partners import service
 from services.identity.partners.schemas import (
     PartnerIn,
@@ -24,20 +24,20 @@ internal = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=Fa
 
 @router.post("/partners", status_code=201)
 async def register(
-    body: PartnerIn, _: DistrictAdmin, session: Session, ctx: Context
+    body: PartnerIn, _: RootAdmin, session: Session, ctx: Context
 ) -> PartnerSecretOut:
     partner, secret = await service.register(session=session, name=body.name, vault=ctx.vault)
     return PartnerSecretOut(partner_id=partner.id, name=partner.name, secret=secret)
 
 
 @router.get("/partners")
-async def list_partners(_: DistrictAdmin, session: Session) -> list[PartnerOut]:
+async def list_partners(_: RootAdmin, session: Session) -> list[PartnerOut]:
     return [partner_out(p) for p in await service.list_all(session=session)]
 
 
 @router.post("/partners/{partner_id}/rotate-secret")
 async def rotate_secret(
-    partner_id: str, _: DistrictAdmin, session: Session, ctx: Context, now: Now
+    partner_id: str, _: RootAdmin, session: Session, ctx: Context, now: Now
 ) -> PartnerSecretOut:
     partner = await service.get(session=session, partner_id=partner_id)
     grace = timedelta(hours=ctx.settings.partner_secret_grace_hours)
@@ -48,7 +48,7 @@ async def rotate_secret(
 
 
 @router.post("/partners/{partner_id}/disable")
-async def disable(partner_id: str, _: DistrictAdmin, session: Session, now: Now) -> PartnerOut:
+async def disable(partner_id: str, _: RootAdmin, session: Session, now: Now) -> PartnerOut:
     partner = await service.get(session=session, partner_id=partner_id)
     await service.disable(session=session, partner=partner, now=now)
     return partner_out(partner)

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query
 
 from kit.deps import CurrentPrincipal, StaffScope, staff
 from kit.schemas import EmptyIn
-from services.identity.deps import Context, Now, Session
+from services.identity.auth import service as auth
+from services.identity.deps import Context, LoginSession, Now, Session
 from services.identity.people import directory, service
 from services.identity.people.models import Person
 from services.identity.people.rules import LISTERS, REVIEWERS
@@ -23,6 +24,7 @@ from services.identity.people.schemas import (
     VerificationIn,
     me_out,
     person_out,
+    review_item_out,
 )
 from services.identity.roles.service import role_claims
 
@@ -68,7 +70,9 @@ async def list_residents(
         cursor=cursor,
         limit=limit,
     )
-    return ResidentPage(items=[person_out(p) for p in rows], next_cursor=next_cursor)
+    conflicts = await directory.shared_id_numbers(session=session, people=rows)
+    items = [review_item_out(p, conflicts) for p in rows]
+    return ResidentPage(items=items, next_cursor=next_cursor)
 
 
 @router.get("/me")
@@ -79,14 +83,28 @@ async def me(principal: CurrentPrincipal, session: Session) -> MeOut:
 
 @router.patch("/me")
 async def update_me(
-    body: MeUpdate, principal: CurrentPrincipal, session: Session, now: Now
+    body: MeUpdate,
+    principal: CurrentPrincipal,
+    login_session: LoginSession,
+    session: Session,
+    ctx: Context,
+    now: Now,
 ) -> MeOut:
     person = await service.get_person(session=session, person_id=uuid.UUID(principal.sub))
+    if body.password is not None:
+        await auth.change_password(
+            session=session,
+            ctx=ctx,
+            person=person,
+            current_password=body.current_password,
+            new_password=body.password,
+            keep_session=login_session,
+            now=now,
+        )
     await service.update_profile(
         session=session,
         person=person,
         name=body.name,
-        password=body.password,
         community_id=body.community_id,
         grid_id=body.grid_id,
         now=now,
@@ -105,6 +123,8 @@ async def submit_verification(
         real_name=body.real_name,
         id_number=body.id_number,
         vault=ctx.vault,
+        throttle=ctx.throttle,
+        limits=ctx.settings.verification_limit_per_person,
     )
     return person_out(person)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, false, or_, select, tuple_
+from sqlalchemy import ColumnElement, false, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.auth import Principal
@@ -54,3 +54,20 @@ async def list_residents(
         await session.scalars(query.order_by(Person.created_at, Person.id).limit(limit + 1))
     )
     return keyset_page(rows, limit, lambda p: (p.created_at, p.id))
+
+
+async def shared_id_numbers(*, session: AsyncSession, people: list[Person]) -> set[str]:
+    """The ID-number fingerprints among `people` that another pending or verified account holds."""
+    hashes = {p.id_number_hash for p in people if p.id_number_hash}
+    if not hashes:
+        return set()
+    query = (
+        select(Person.id_number_hash)
+        .where(
+            Person.id_number_hash.in_(hashes),
+            Person.verification_status.in_(("pending", "verified")),
+        )
+        .group_by(Person.id_number_hash)
+        .having(func.count() > 1)
+    )
+    return {h for h in await session.scalars(query) if h}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, Uuid, text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.identity.base import Base, Timestamps, one_of
@@ -20,6 +20,14 @@ class Person(Timestamps, Base):
         CheckConstraint(
             "verification_status NOT IN ('pending', 'verified') OR id_number_hash IS NOT NULL",
             name="verified_has_id",
+        ),
+        # One verified account per ID number. Pending ones may share it: a taken number is
+        # accepted like any other (no probing whose it is) and staff see the conflict.
+        Index(
+            "uq_persons_id_number_verified",
+            "id_number_hash",
+            unique=True,
+            postgresql_where=text("verification_status = 'verified'"),
         ),
     )
 
@@ -40,7 +48,7 @@ class Person(Timestamps, Base):
     rejection_reason: Mapped[str | None] = mapped_column(String(200))
     real_name: Mapped[str | None] = mapped_column(String(32))
     id_number_enc: Mapped[str | None] = mapped_column(Text)
-    id_number_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     id_number_masked: Mapped[str | None] = mapped_column(String(18))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     verified_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)

@@ -59,6 +59,13 @@ def next_status(current: str, action: str) -> str:
     return transition(TRANSITIONS, current, action, field="verification_status", detail=refused)
 
 
+def status_after_move(current: str) -> str:
+    """A self-service move to another community drops any verification, from every state:
+    the new community's staff verify anew (they, not the old community, know who lives there).
+    Not a TRANSITIONS action: it never refuses, and staff's 409s should not list it."""
+    return "unverified"
+
+
 def may_rename_self(verification_status: str) -> bool:
     """A verified name is the real name on the ID card: only staff's review changes it."""
     return verification_status != "verified"

@@ -47,6 +47,8 @@ class MeUpdate(In):
     community_id: uuid.UUID | None = None
     grid_id: uuid.UUID | None = None
     password: Password | None = None
+    # Required with `password`: a stolen access token alone must not take over the account.
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=72)] | None = None
 
 
 class VerificationIn(In):
@@ -58,7 +60,15 @@ class RejectIn(In):
     reason: Reason
 
 
-class ResidentPage(Page[PersonOut]):
+class ReviewItemOut(PersonOut):
+    """A resident as staff list them for review: never shown to the resident themselves."""
+
+    id_number_conflict: bool = Field(
+        default=False, description="another account has submitted or verified this ID number"
+    )
+
+
+class ResidentPage(Page[ReviewItemOut]):
     """Staff's resident list (a named page keeps the OpenAPI schema name)."""
 
 
@@ -74,6 +84,11 @@ def person_out(person: Person) -> PersonOut:
         rejection_reason=person.rejection_reason,
         id_number=person.id_number_masked,
     )
+
+
+def review_item_out(person: Person, conflicts: set[str]) -> ReviewItemOut:
+    conflict = person.id_number_hash is not None and person.id_number_hash in conflicts
+    return ReviewItemOut(**person_out(person).model_dump(), id_number_conflict=conflict)
 
 
 def me_out(person: Person, roles: list[dict[str, str]]) -> MeOut:

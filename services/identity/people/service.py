@@ -9,11 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.identity import ResidentMoved, ResidentRegistered, ResidentVerified
+from contracts.identity import (
+    ResidentMoved,
+    ResidentRegistered,
+    ResidentVerificationRevoked,
+    ResidentVerified,
+)
 from kit.auth import Principal
 from kit.errors import Conflict, Forbidden, Invalid, NotFound
 from kit.phone import normalise_phone, phone_hash
 from services.identity.auth.passwords import hash_password
+from services.identity.auth.throttle import Throttle
 from services.identity.crypto import Vault
 from services.identity.events import publish
 from services.identity.org import service as org
@@ -25,7 +31,10 @@ from services.identity.people.rules import (
     may_rename_self,
     next_status,
     normalise_id_number,
+    status_after_move,
 )
+
+ID_NUMBER_TAKEN = "该身份证号已被其他账号认证，不能通过"
 
 
 async def register(
@@ -82,16 +91,13 @@ async def update_profile(
     session: AsyncSession,
     person: Person,
     name: str | None,
-    password: str | None,
     community_id: uuid.UUID | None,
     grid_id: uuid.UUID | None,
     now: datetime,
 ) -> None:
-    """A resident's own changes; each field left None stays as it is."""
+    """A resident's own changes; each field left None stays as it is (password: auth)."""
     if name is not None and may_rename_self(person.verification_status):
         person.name = name
-    if password is not None:
-        person.password_hash = hash_password(password)
     if community_id is not None:
         await change_community(session=session, person=person, community_id=community_id, now=now)
     if grid_id is not None:
@@ -109,6 +115,7 @@ async def change_community(
         raise Conflict("请先退出所在的户，再变更社区", field="community_id")
     target = await org.get_community(session=session, unit_id=community_id, field="community_id")
     previous, person.community_id, person.grid_id = person.community_id, target.id, None
+    was_verified = _drop_verification(person)
     if previous is None:
         return
     moved = ResidentMoved(
@@ -119,6 +126,23 @@ async def change_community(
         moved_at=now,
     )
     await publish(session, moved, subject=str(person.id))
+    if was_verified:
+        revoked = ResidentVerificationRevoked(
+            resident_id=str(person.id),
+            community_id=str(target.id),
+            community_path=target.path,
+            reason="moved",
+            revoked_at=now,
+        )
+        await publish(session, revoked, subject=str(person.id))
+
+
+def _drop_verification(person: Person) -> bool:
+    """Back to unverified after a self-service move; whether the person had been verified."""
+    was_verified = person.verification_status == "verified"
+    person.verification_status = status_after_move(person.verification_status)
+    person.verified_at = person.verified_by = person.rejection_reason = None
+    return was_verified
 
 
 async def choose_grid(*, session: AsyncSession, person: Person, grid_id: uuid.UUID) -> None:
@@ -129,8 +153,18 @@ async def choose_grid(*, session: AsyncSession, person: Person, grid_id: uuid.UU
 
 
 async def submit_verification(
-    *, session: AsyncSession, person: Person, real_name: str, id_number: str, vault: Vault
+    *,
+    session: AsyncSession,
+    person: Person,
+    real_name: str,
+    id_number: str,
+    vault: Vault,
+    throttle: Throttle,
+    limits: str,
 ) -> None:
+    """Pending until staff review, even for a number another account holds (staff see that)."""
+    throttle.ensure_allowed(limits, f"verification:{person.id}")
+    throttle.hit(limits, f"verification:{person.id}")
     value = normalise_id_number(id_number)
     person.verification_status = next_status(person.verification_status, "submit")
     person.real_name = real_name
@@ -138,11 +172,6 @@ async def submit_verification(
     person.id_number_hash = vault.fingerprint(value)
     person.id_number_masked = mask_id_number(value)
     person.rejection_reason = None
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise Conflict("该身份证号已被其他账号认证", field="id_number") from None
     await session.commit()
 
 
@@ -177,6 +206,12 @@ async def decide_verification(
         return
     person.verified_at = now
     person.name = person.real_name or person.name
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        # Told to staff only: the resident's submission was answered like any other.
+        raise Conflict(ID_NUMBER_TAKEN, field="id_number") from None
     verified = ResidentVerified(
         resident_id=str(person.id),
         community_id=str(community.id),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kit.auth import Principal
+from services.identity.org.rules import holds_root_admin
 
 # role → unit kinds it can be held on
 ROLE_UNIT_KINDS = {
@@ -25,3 +26,16 @@ def may_grant(principal: Principal, role: str, unit_path: str) -> bool:
     if principal.can_act_on(unit_path, "district_admin"):
         return True
     return role in COMMUNITY_ADMIN_GRANTS and principal.can_act_on(unit_path, "community_admin")
+
+
+def may_appoint(principal: Principal, unit_path: str, home_path: str | None) -> bool:
+    """Whether the person whose community is at `home_path` may receive a role on the unit.
+
+    A role on a unit goes only to someone registered in that unit's subtree (a community
+    admin cannot make a resident of another community their staff). The exception: a
+    district_admin of the root may appoint anyone, for outside staff the district sends.
+    """
+    if holds_root_admin(principal):
+        return True
+    own = unit_path.rstrip("/")
+    return home_path is not None and (home_path == own or home_path.startswith(own + "/"))

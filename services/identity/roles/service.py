@@ -15,7 +15,9 @@ from services.identity.events import publish
 from services.identity.org.models import OrgUnit
 from services.identity.people.models import Person
 from services.identity.roles.models import StaffRole
-from services.identity.roles.rules import may_grant, may_hold
+from services.identity.roles.rules import may_appoint, may_grant, may_hold
+
+NOT_APPOINTABLE = "人员不存在或不属于该单位"
 
 
 async def grant(
@@ -34,8 +36,7 @@ async def grant(
         raise Forbidden("无权授予该角色")
     if not may_hold(role, unit.kind):
         raise Invalid(f"{role} 不能授予在 {unit.kind} 上", field="unit_id")
-    if await session.get(Person, person_id) is None:
-        raise Invalid("人员不存在", field="person_id")
+    await _ensure_appointable(session, principal, person_id, unit)
     existing = await session.scalar(
         select(StaffRole).where(
             StaffRole.person_id == person_id,
@@ -64,6 +65,18 @@ async def grant(
     await publish(session, event, subject=str(person_id))
     await session.commit()
     return row
+
+
+async def _ensure_appointable(
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID, unit: OrgUnit
+) -> None:
+    """Unknown and foreign people get the same 422: a grant must not reveal who exists."""
+    person = await session.get(Person, person_id)
+    home = (
+        await session.get(OrgUnit, person.community_id) if person and person.community_id else None
+    )
+    if person is None or not may_appoint(principal, unit.path, home.path if home else None):
+        raise Invalid(NOT_APPOINTABLE, field="person_id")
 
 
 async def revoke(

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from tests.integration import support
-from tests.integration.identity.conftest import Identity, Tree, register, staff_of
+from tests.integration.identity.conftest import Identity, Tree, grant, register, staff_of
 
 
 async def test_household_membership_is_exclusive_and_published(
@@ -22,9 +22,14 @@ async def test_household_membership_is_exclusive_and_published(
     assert created.status_code == 201 and created.json()["head_id"] == head
     household = created.json()["id"]
     members = f"/api/identity/households/{household}/members"
-    added = await identity.client.post(members, json={"person_id": member}, headers=head_auth)
-    assert added.status_code == 201
-    assert {m["name"] for m in added.json()["members"]} == {"周大", "周二"}
+    invited = await identity.client.post(members, json={"person_id": member}, headers=head_auth)
+    assert invited.status_code == 202 and invited.json()["status"] == "pending"
+    member_auth = await identity.bearer("13900000002")
+    accept = f"/api/identity/household-invitations/{invited.json()['id']}/accept"
+    added = await identity.client.post(accept, headers=member_auth)
+    assert added.status_code == 200
+    assert {m["name"] for m in added.json()["members"]} == {"周*"}
+    assert "周大" not in added.text and "周二" not in added.text
     wrong_place = await identity.client.post(
         members, json={"person_id": outsider}, headers=head_auth
     )
@@ -34,10 +39,13 @@ async def test_household_membership_is_exclusive_and_published(
     other = await identity.client.post(
         "/api/identity/households", json={}, headers=await identity.bearer("13900000004")
     )
-    taken = await identity.client.post(
+    asked = await identity.client.post(
         f"/api/identity/households/{other.json()['id']}/members",
         json={"person_id": member},
         headers=await identity.bearer("13900000004"),
+    )
+    taken = await identity.client.post(
+        f"/api/identity/household-invitations/{asked.json()['id']}/accept", headers=member_auth
     )
     assert taken.status_code == 409 and other_head
     left = await identity.client.delete(
@@ -107,6 +115,31 @@ async def test_only_district_admins_manage_partners(identity: Identity, tree: Tr
     staff = await staff_of(identity, "13900000021", "社区干部", tree.xiaobeijie)
     answer = await identity.client.post("/api/identity/partners", json={"name": "x"}, headers=staff)
     assert answer.status_code == 403
+
+
+async def test_a_town_level_district_admin_cannot_manage_partners_or_rotate_keys(
+    identity: Identity, tree: Tree
+):
+    town_admin_id = await register(identity, "13900000031", "镇管理员", tree.xiaobeijie)
+    await grant(identity, town_admin_id, "district_admin", tree.xicheng)
+    town_admin = await identity.bearer("13900000031")
+    created = await identity.client.post(
+        "/api/identity/partners", json={"name": "志愿平台"}, headers=await identity.admin()
+    )
+    partner = created.json()["partner_id"]
+    attempts = [
+        ("/api/identity/partners", {"name": "镇里的平台"}),
+        (f"/api/identity/partners/{partner}/rotate-secret", None),
+        (f"/api/identity/partners/{partner}/disable", None),
+        ("/api/identity/keys/rotate", None),
+    ]
+    for path, body in attempts:
+        answer = await identity.client.post(path, json=body, headers=town_admin)
+        assert answer.status_code == 403, (path, answer.text)
+    listing = await identity.client.get("/api/identity/partners", headers=town_admin)
+    assert listing.status_code == 403
+    still = await identity.client.get("/api/identity/partners", headers=await identity.admin())
+    assert still.json()[0]["enabled"] is True
 
 
 def _event(record, household: str) -> dict[str, Any] | None:

@@ -42,6 +42,49 @@ async def test_brute_force_is_throttled_with_retry_after(identity: Identity, tre
     assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
 
 
+async def test_wrong_passwords_from_one_ip_do_not_lock_the_owner_out_elsewhere(
+    identity: Identity, tree: Tree
+):
+    await register(identity, "13812340010", "孙十", tree.xiaobeijie)
+    login = "/api/identity/auth/login"
+    bad = {"phone": "13812340010", "password": "guess-guess"}
+    attacker = {"X-Forwarded-For": "203.0.113.7"}
+    statuses = [
+        (await identity.client.post(login, json=bad, headers=attacker)).status_code
+        for _ in range(6)
+    ]
+    assert statuses == [401] * 5 + [429]
+    owner = await identity.client.post(
+        login,
+        json={**bad, "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.20"},
+    )
+    assert owner.status_code == 200
+
+
+async def test_guesses_spread_over_many_ips_hit_the_slow_per_phone_limit_but_sms_login_works(
+    identity: Identity, tree: Tree
+):
+    identity.settings.login_limit_per_phone = "8/hour"  # the default 50 takes long to reach
+    await register(identity, "13812340011", "孙十一", tree.xiaobeijie)
+    login = "/api/identity/auth/login"
+    bad = {"phone": "13812340011", "password": "guess-guess"}
+    for i in range(8):
+        headers = {"X-Forwarded-For": f"203.0.113.{i + 10}"}
+        assert (await identity.client.post(login, json=bad, headers=headers)).status_code == 401
+    fresh_ip = {"X-Forwarded-For": "198.51.100.30"}
+    blocked = await identity.client.post(
+        login, json={**bad, "password": PASSWORD}, headers=fresh_ip
+    )
+    assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
+    await identity.client.post("/api/identity/auth/sms-code", json={"phone": "13812340011"})
+    code = await last_sms_code(identity, "13812340011")
+    by_sms = await identity.client.post(
+        "/api/identity/auth/sms-login", json={"phone": "13812340011", "code": code}
+    )
+    assert by_sms.status_code == 200
+
+
 async def test_refresh_rotates_and_reusing_a_spent_token_revokes_the_family(
     identity: Identity, tree: Tree
 ):
@@ -157,6 +200,14 @@ async def test_wechat_first_login_binds_by_phone_then_logs_in_by_code(
     )
     assert me.json()["name"] == "孙八"
     assert (await identity.client.post(wechat, json={"code": "bad"})).status_code == 401
+
+
+async def test_wechat_unreachable_answers_503_problem_with_retry_after(identity: Identity):
+    identity.settings.wechat_api_base = f"http://127.0.0.1:{free_port()}"  # nobody listens
+    answer = await identity.client.post("/api/identity/auth/wechat", json={"code": "good-x"})
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert int(answer.headers["retry-after"]) > 0
 
 
 async def test_no_log_line_carries_a_phone_id_number_password_or_token(

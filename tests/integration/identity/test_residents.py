@@ -100,20 +100,6 @@ async def test_verification_is_reviewed_by_staff_of_the_same_community(
     assert VALID_ID not in str(stored)
 
 
-async def test_the_same_id_number_cannot_verify_two_accounts(identity: Identity, tree: Tree):
-    await register(identity, "13600000001", "赵一", tree.fuxing_sq)
-    await register(identity, "13600000002", "赵二", tree.fuxing_sq)
-    body = {"real_name": "赵一", "id_number": OTHER_VALID_ID}
-    first = await identity.client.post(
-        "/api/identity/me/verification", json=body, headers=await identity.bearer("13600000001")
-    )
-    assert first.status_code == 202
-    second = await identity.client.post(
-        "/api/identity/me/verification", json=body, headers=await identity.bearer("13600000002")
-    )
-    assert second.status_code == 409 and second.json()["field"] == "id_number"
-
-
 async def test_staff_list_only_their_own_communities_residents_with_keyset_pages(
     identity: Identity, tree: Tree
 ):
@@ -181,6 +167,30 @@ async def test_community_admin_grants_staff_in_own_community_only(identity: Iden
             headers=community_admin,
         )
         assert refused.status_code == 403, (role, refused.text)
+
+
+async def test_a_community_admin_cannot_appoint_another_communitys_resident_nor_tell_them_apart(
+    identity: Identity, tree: Tree
+):
+    admin_id = await register(identity, "13300000020", "社区书记", tree.xiaobeijie)
+    await grant(identity, admin_id, "community_admin", tree.xiaobeijie)
+    community_admin = await identity.bearer("13300000020")
+    foreign = await register(identity, "13300000021", "复兴居民", tree.fuxing_sq)
+    unknown = "6f1c1c36-0000-4000-8000-000000000000"
+    answers = []
+    for person in (foreign, unknown):
+        answer = await identity.client.post(
+            "/api/identity/staff-roles",
+            json={"person_id": person, "role": "grid_worker", "unit_id": tree.xiaobeijie},
+            headers=community_admin,
+        )
+        answers.append((answer.status_code, answer.json()))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 422 and answers[0][1]["field"] == "person_id"
+    grants = f"SELECT count(*) FROM staff_roles WHERE person_id = '{foreign}'"
+    assert await _count(identity, grants) == 0
+    # Outside staff appointed by the district: the root's district_admin may grant anyone.
+    await grant(identity, foreign, "community_staff", tree.xiaobeijie)
 
 
 def _is(record, subject: str, kind: str) -> bool:

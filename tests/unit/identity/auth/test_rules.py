@@ -11,6 +11,7 @@ from services.identity.auth.rules import (
     access_claims,
     client_ip,
     refresh_verdict,
+    session_of,
 )
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -105,3 +106,12 @@ def test_access_token_carries_verification_and_roles_as_given():
     issued = claims(verified=False, roles=[])
     assert issued["verified"] is False
     assert issued["roles"] == []
+
+
+def test_access_token_names_its_login_session_and_the_session_reads_back():
+    family = uuid.UUID(int=7)
+    issued = claims(session_id=family)
+    assert issued["sid"] == str(family)
+    assert session_of(issued) == family
+    assert session_of(claims()) is None
+    assert session_of({"sid": "not-a-uuid"}) is None

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from services.identity.org.models import OrgUnit
-from services.identity.org.rules import child_path, fits_under, may_create
+from services.identity.org.rules import child_path, fits_under, holds_root_admin, may_create
 from tests.unit.identity.principals import (
     COMMUNITY,
     COMMUNITY_ADMIN,
@@ -15,6 +15,7 @@ from tests.unit.identity.principals import (
     OTHER_COMMUNITY,
     RESIDENT,
     TOWN,
+    TOWN_ADMIN,
 )
 
 
@@ -84,3 +85,10 @@ def test_child_path_appends_the_new_id_to_the_parents_path():
 def test_the_root_units_path_is_its_own_id():
     root = uuid.uuid4()
     assert child_path(None, root) == f"/{root}"
+
+
+def test_only_a_district_admin_on_the_root_unit_is_root_admin():
+    assert holds_root_admin(DISTRICT_ADMIN)
+    assert not holds_root_admin(TOWN_ADMIN)
+    assert not holds_root_admin(COMMUNITY_ADMIN)
+    assert not holds_root_admin(RESIDENT)

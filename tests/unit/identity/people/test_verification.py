@@ -3,7 +3,7 @@
 import pytest
 
 from kit.errors import Conflict
-from services.identity.people.rules import may_rename_self, next_status
+from services.identity.people.rules import may_rename_self, next_status, status_after_move
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,8 @@ def test_an_unverified_resident_may_rename_themselves(status):
 
 def test_a_verified_residents_name_is_the_real_name_and_not_self_editable():
     assert not may_rename_self("verified")
+
+
+@pytest.mark.parametrize("current", ["unverified", "pending", "rejected", "verified"])
+def test_a_self_service_move_leaves_the_resident_unverified(current):
+    assert status_after_move(current) == "unverified"

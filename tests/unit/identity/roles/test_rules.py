@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.identity.roles.rules import may_grant, may_hold
+from services.identity.roles.rules import may_appoint, may_grant, may_hold
 from tests.unit.identity.principals import (
     COMMUNITY,
     COMMUNITY_ADMIN,
@@ -73,3 +73,17 @@ def test_grid_worker_is_held_on_a_community_or_one_of_its_grids():
     assert may_hold("grid_worker", "community")
     assert may_hold("grid_worker", "grid")
     assert not may_hold("grid_worker", "town")
+
+
+def test_a_role_goes_only_to_someone_registered_below_the_unit():
+    assert may_appoint(COMMUNITY_ADMIN, COMMUNITY, COMMUNITY)
+    assert may_appoint(TOWN_ADMIN, TOWN, COMMUNITY)
+    assert not may_appoint(COMMUNITY_ADMIN, COMMUNITY, OTHER_COMMUNITY)
+    assert not may_appoint(TOWN_ADMIN, COMMUNITY, TOWN + "/other-community")
+    assert not may_appoint(COMMUNITY_ADMIN, COMMUNITY, COMMUNITY + "-lookalike")
+    assert not may_appoint(COMMUNITY_ADMIN, COMMUNITY, None)
+
+
+def test_the_root_district_admin_appoints_anyone_even_without_a_community():
+    assert may_appoint(DISTRICT_ADMIN, COMMUNITY, OTHER_COMMUNITY)
+    assert may_appoint(DISTRICT_ADMIN, TOWN, None)
