@@ -66,7 +66,7 @@ class ResidentVerificationRevoked(_IdentityEvent):
     whose staff must verify them anew. Follows the resident.moved event of the same move.
 
     Handler note (points): the inverse of resident.verified, i.e. set the account's
-    `verified` to False so it cannot spend until the next resident.verified. Not consumed yet.
+    `verified` to False so it cannot spend until the next resident.verified.
     """
 
     event_type: ClassVar[str] = "org.shanzhi.identity.resident.verification_revoked.v1"

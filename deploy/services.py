@@ -101,7 +101,14 @@ def app_spec(settings: DeploySettings, name: str, server_url: str, bootstrap: st
         if name == GATEWAY
         else service_env(settings, name, server_url, bootstrap)
     )
-    argv = [sys.executable, "-m", "uvicorn", f"{module}:create_app", "--factory"]
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        f"{module}:create_app",
+        "--factory",
+        "--no-server-header",
+    ]
     argv += ["--host", "127.0.0.1", "--port", str(settings.service_port(name))]
     return ChildSpec(
         name=name,

@@ -5,6 +5,7 @@ from contracts.identity import (
     HouseholdMemberLeft,
     ResidentMoved,
     ResidentRegistered,
+    ResidentVerificationRevoked,
     ResidentVerified,
 )
 from contracts.mall import OrderCancelled, OrderExpired, OrderFulfilled, OrderPlaced
@@ -22,6 +23,7 @@ SUBSCRIPTIONS = (
     .add(ResidentRegistered, projections.on_registered)
     .add(ResidentVerified, projections.on_verified)
     .add(ResidentMoved, projections.on_moved)
+    .add(ResidentVerificationRevoked, projections.on_verification_revoked)
     .add(HouseholdMemberJoined, projections.on_joined)
     .add(HouseholdMemberLeft, projections.on_left)
     .add(ActivityCompleted, volunteer.on_activity_completed)

@@ -85,6 +85,7 @@ class Platform:
             "uvicorn",
             f"{module}:create_app",
             "--factory",
+            "--no-server-header",
             "--host",
             "127.0.0.1",
             "--port",

@@ -12,6 +12,7 @@ from contracts.identity import (
     HouseholdMemberLeft,
     ResidentMoved,
     ResidentRegistered,
+    ResidentVerificationRevoked,
     ResidentVerified,
 )
 from kit.events import ParsedEvent
@@ -74,6 +75,14 @@ async def _welcome(
 async def on_verified(session: AsyncSession, event: ParsedEvent[ResidentVerified]) -> None:
     data = event.data
     await _set(session, data.resident_id, verified=True, name=data.name)
+
+
+async def on_verification_revoked(
+    session: AsyncSession, event: ParsedEvent[ResidentVerificationRevoked]
+) -> None:
+    """A resident who moved themselves is unverified until their new community verifies them:
+    no spending (holds) and no objections as a verified member until the next resident.verified."""
+    await _set(session, event.data.resident_id, verified=False)
 
 
 async def on_moved(session: AsyncSession, event: ParsedEvent[ResidentMoved]) -> None:

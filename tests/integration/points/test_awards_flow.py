@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from contracts.identity import ResidentRegistered
+from contracts.identity import ResidentRegistered, ResidentVerificationRevoked, ResidentVerified
 from contracts.volunteer import Activity, ActivityCompleted, VolunteerRef
 from kit.consumer import ConsumerRunner
 from kit.db import unit_of_work
@@ -272,3 +272,41 @@ async def test_attended_activities_and_adopted_suggestions_earn_by_their_trigger
     )
     await flow.send(registered(resident, ph), attended, attended, adopted)
     assert await flow.settled(resident, 10 + 2 + 5)
+
+
+async def _verified(flow: Flow, resident: uuid.UUID) -> bool | None:
+    value = await flow.db.fetchval("SELECT verified FROM accounts WHERE resident_id = $1", resident)
+    return None if value is None else bool(value)
+
+
+async def test_a_resident_who_moves_themselves_is_unverified_until_verified_again(flow: Flow):
+    resident, now = uuid.uuid4(), datetime.now(UTC)
+    subject, source = str(resident), "/services/identity"
+    verified = ResidentVerified(
+        resident_id=subject,
+        community_id=str(COMMUNITY),
+        community_path=PATH,
+        name="张小三",
+        verified_at=now,
+    )
+    await flow.send(
+        registered(resident, phone_hash()), new_event(verified, source=source, subject=subject)
+    )
+    assert await support.eventually(lambda: _is(flow, resident, True), timeout=30)
+
+    revoked = ResidentVerificationRevoked(
+        resident_id=subject,
+        community_id=str(COMMUNITY),
+        community_path=PATH,
+        reason="moved",
+        revoked_at=now,
+    )
+    await flow.send(new_event(revoked, source=source, subject=subject))
+    assert await support.eventually(lambda: _is(flow, resident, False), timeout=30)
+
+    await flow.send(new_event(verified, source=source, subject=subject))
+    assert await support.eventually(lambda: _is(flow, resident, True), timeout=30)
+
+
+async def _is(flow: Flow, resident: uuid.UUID, expected: bool) -> bool:
+    return await _verified(flow, resident) is expected
