@@ -56,7 +56,9 @@ async def served() -> AsyncIterator[tuple[str, io.StringIO]]:
     assert isinstance(handler, logging.StreamHandler)
     handler.setStream(written)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(_app(), host="127.0.0.1", port=port, log_config=None))
+    server = uvicorn.Server(
+        uvicorn.Config(_app(), host="127.0.0.1", port=port, log_config=None, log_level="info")
+    )
     serving = asyncio.create_task(server.serve())
     try:
         while not server.started:
