@@ -34,13 +34,20 @@ PARAM_POOLS = {
 }
 # Ids that only their tenant (or the platform operator) may see: a 2xx answer carrying one of
 # another tenant's is a leak even when the request named none of them.
-PRIVATE_POOLS = ("resident", "neighbour", "staff", "admin", "town_admin", "spare", "household")
-PRIVATE_POOLS += ("claim", "posting", "grant")
+PERSON_POOLS = ("resident", "neighbour", "staff", "admin", "town_admin", "spare")
+PRIVATE_POOLS = (*PERSON_POOLS, "household", "claim", "posting", "grant")
 # Writes that name no id act on the caller's own record or community, not platform-wide state.
 # Any other id-less write is platform-wide (keys, partners): only the operator may make it.
 CALLER_SCOPED = {
     ("POST", "/api/points/claims"): "a resident claims points in the community they live in",
     ("POST", "/api/identity/households"): "with no head_id the caller founds and heads it",
+}
+# A resident acts for themselves: naming another person's id is acting on someone else's record,
+# even in their own community. Routes where a resident may name another person, and why:
+RESIDENT_MAY_NAME_OTHERS = {
+    ("DELETE", "/api/identity/households/{household_id}/members/{person_id}"): (
+        "the head removes members of the household they head"
+    ),
 }
 # Values for fields whose schema alone would not reach the authorisation check.
 PREFERRED: dict[str, Any] = {
@@ -79,10 +86,11 @@ class Cell:
     headers: Headers
     owners: frozenset[str]  # tenants whose ids the request carries (PLATFORM for keys/partners)
     tenant: str | None
+    declared_public: bool  # the service declares no security for it
 
     @property
     def public(self) -> bool:
-        return public_route(self.method, self.path) is not None
+        return self.declared_public or public_route(self.method, self.path) is not None
 
     @property
     def foreign(self) -> bool:
@@ -98,7 +106,7 @@ def _qs(query: dict[str, str]) -> str:
 
 
 def cells(service: str, document: dict[str, Any], world: World) -> list[Cell]:
-    out = []
+    out, seen = [], set()
     for template, operations in document["paths"].items():
         if not template.startswith("/api/"):
             continue  # health and readiness probes carry no tenant data
@@ -107,8 +115,9 @@ def cells(service: str, document: dict[str, Any], world: World) -> list[Cell]:
                 headers = world.tenants[tenant].callers[role] if tenant and role else {}
                 for target in TARGETS:
                     cell = _cell(service, document, world, method.upper(), template, operation)
-                    made = cell(caller, tenant, headers, target)
-                    if made is not None:
+                    made = cell(caller, tenant, role, headers, target)
+                    if made is not None and made.describe() not in seen:
+                        seen.add(made.describe())  # id-less routes: one request, not one a target
                         out.append(made)
     return out
 
@@ -121,7 +130,9 @@ def _cell(
     template: str,
     operation: dict[str, Any],
 ) -> Any:
-    def make(caller: str, tenant: str | None, headers: Headers, target: str) -> Cell | None:
+    def make(
+        caller: str, tenant: str | None, role: str | None, headers: Headers, target: str
+    ) -> Cell | None:
         own = tenant or "A"
         other = "B" if own == "A" else "A"
         path_from = own if target != "other" else other
@@ -136,10 +147,15 @@ def _cell(
         body = _body(document, operation, world, body_from)
         if target == "own path, other body" and not _ids_in(body):
             return None  # the same request as "own": nothing of the other tenant in the body
-        carried = [*re.findall(r"[0-9a-f-]{36}", path), *query.values(), *_ids_in(body)]
+        # A GET's query ids are filters: what it answers is judged by the leak scan instead.
+        filters = [] if method == "GET" else list(query.values())
+        carried = [*re.findall(r"[0-9a-f-]{36}", path), *filters, *_ids_in(body)]
         owners = {o for o in map(world.owner_of, carried) if o is not None}
         if not owners and method != "GET" and not _caller_scoped(method, template):
             owners = {PLATFORM}
+        if role == "resident" and (method, template) not in RESIDENT_MAY_NAME_OTHERS:
+            others = [world.tenants[own].ids[p] for p in PERSON_POOLS if p != "resident"]
+            owners |= {f"{own}: another resident"} if set(carried) & set(others) else set()
         return Cell(
             service,
             method,
@@ -152,6 +168,7 @@ def _cell(
             headers,
             frozenset(owners),
             tenant,
+            "security" not in operation,
         )
 
     return make
@@ -222,7 +239,7 @@ def _string(schema: dict[str, Any]) -> str:
         return formats[schema["format"]] or str(uuid.uuid4())
     if schema.get("format") == "uri":
         return "https://example.com/x"
-    return "矩阵测试" + "x" * max(0, schema.get("minLength", 1) - 4)
+    return "矩阵测试" + "x" * max(0, int(schema.get("minLength", 1)) - 4)
 
 
 async def run(gw: httpx.AsyncClient, cell: Cell) -> httpx.Response:

@@ -16,8 +16,22 @@ from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE
 from tests.e2e.scene import PASSWORD, SHANGHAI, points_list
 
 PLATFORM = "platform"  # owner of ids that belong to no community (partners)
-ID_NUMBER = "11010519491231002X"  # a well-formed test ID number (valid check digit)
 Headers = dict[str, str]
+CLAIMABLE = {"code": "HELP", "name": "邻里互助", "category": "文明", "points": 3}
+CLAIMABLE["requires_claim"] = True
+
+
+def id_number(serial: int) -> str:
+    """A well-formed mainland ID number (GB 11643 check digit); distinct per serial."""
+    body = f"11010519491231{serial:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def rules() -> dict[str, Any]:
+    """The e2e scene's points list plus an item residents claim by hand."""
+    listing = points_list()
+    return {**listing, "items": [*listing["items"], CLAIMABLE]}
 
 
 @dataclass
@@ -95,18 +109,18 @@ async def _tenant(
 
 async def _points(gw: httpx.AsyncClient, t: Tenant, neighbour_phone: str) -> None:
     """A published list and a draft, a verified neighbour's claim and a posting, a household."""
-    staff, rules = t.callers["staff"], f"/api/points/communities/{t.ids['community']}/rules"
-    published = await call(gw, "POST", rules, 201, json=points_list(), headers=staff)
+    staff, listing = t.callers["staff"], f"/api/points/communities/{t.ids['community']}/rules"
+    published = await call(gw, "POST", listing, 201, json=rules(), headers=staff)
     await call(
         gw, "POST", f"/api/points/rules/{published['id']}/publish", 200, json={}, headers=staff
     )
-    t.ids["version"] = (await call(gw, "POST", rules, 201, json=points_list(), headers=staff))["id"]
+    t.ids["version"] = (await call(gw, "POST", listing, 201, json=rules(), headers=staff))["id"]
     household = await call(
         gw, "POST", "/api/identity/households", 201, json={}, headers=t.callers["resident"]
     )
     t.ids["household"] = household["id"]
     neighbour = await login(gw, neighbour_phone)
-    verification = {"real_name": f"{t.name}邻居", "id_number": ID_NUMBER}
+    verification = {"real_name": f"{t.name}邻居", "id_number": id_number(ord(t.name))}
     await call(
         gw, "POST", "/api/identity/me/verification", 202, json=verification, headers=neighbour
     )
@@ -114,7 +128,7 @@ async def _points(gw: httpx.AsyncClient, t: Tenant, neighbour_phone: str) -> Non
     await call(gw, "POST", approve, 200, json={}, headers=staff)
     neighbour = await login(gw, neighbour_phone)  # a token that carries `verified`
     today = datetime.now(SHANGHAI).date().isoformat()
-    claim = {"item_code": "VOL-ENV", "occurred_on": today, "description": "清理河道"}
+    claim = {"item_code": "HELP", "occurred_on": today, "description": "清理河道"}
     t.ids["claim"] = (await _eventually(gw, "/api/points/claims", claim, neighbour))["id"]
     adjustment = {"resident_id": t.ids["neighbour"], "amount": 5, "item_code": "VOL-ENV"}
     adjustment["reason"] = "矩阵测试"

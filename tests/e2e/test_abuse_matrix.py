@@ -45,7 +45,7 @@ async def test_no_caller_reads_or_changes_another_tenants_data(platform: Platfor
     routes = len({(c.method, c.template) for c in matrix})
     print(
         f"\nabuse matrix: {routes} routes × {len(CALLERS)} callers × {len(TARGETS)} targets"
-        f" = {len(matrix)} requests (services {', '.join(docs)}) in"
+        f" -> {len(matrix)} distinct requests (services {', '.join(docs)}) in"
         f" {time.monotonic() - started:.1f} s; statuses {dict(sorted(statuses.items()))}"
     )
     assert not failures, f"{len(failures)} abuse cells:\n" + "\n".join(failures)

@@ -1,0 +1,86 @@
+"""Property-based requests from every service's OpenAPI document (schemathesis) against the real
+running services, as the platform operator: no 5xx, and every answer matches its schema."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE, SERVICES, Platform
+
+MAX_EXAMPLES = 50  # per operation
+BUDGET_SECONDS = 50.0  # for all services together; shared out evenly among the operations
+CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+@dataclass
+class Fuzz:
+    deadline: float
+    headers: dict[str, str]
+    cases: dict[str, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    def run(self, service: str, url: str) -> None:
+        schema = schemathesis.openapi.from_url(f"{url}/api/{service}/openapi.json")
+        results = list(schema.get_all_operations())
+        operations = [r.ok() for r in results if isinstance(r, Ok)]
+        self.failures += [
+            f"{service}: invalid schema {r}" for r in results if not isinstance(r, Ok)
+        ]
+        self.cases[service] = 0
+        for left, operation in zip(range(len(operations), 0, -1), operations, strict=True):
+            share = (self.deadline - time.monotonic()) / left
+            self._operation(service, url, operation, time.monotonic() + share)
+
+    def _operation(
+        self,
+        service: str,
+        url: str,
+        operation: schemathesis.APIOperation[Any, Any, Any, Any],
+        stop: float,
+    ) -> None:
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def fuzz(case: schemathesis.Case[Any]) -> None:
+            if time.monotonic() > stop:
+                return
+            self.cases[service] += 1
+            case.call_and_validate(base_url=url, headers=self.headers, checks=CHECKS)
+
+        try:
+            fuzz()
+        except Exception as exc:  # every failing operation is reported, not just the first
+            self.failures.append(f"{service} {operation.label}: {exc}")
+
+
+async def test_services_answer_generated_requests_without_errors_and_to_schema(
+    platform: Platform,
+) -> None:
+    async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as gw:
+        body = {"phone": ADMIN_PHONE, "password": ADMIN_PASSWORD}
+        token = (await gw.post("/api/identity/auth/login", json=body)).json()["access_token"]
+    fuzz = Fuzz(time.monotonic() + BUDGET_SECONDS, {"Authorization": f"Bearer {token}"})
+    started = time.monotonic()
+    for service in SERVICES:
+        await asyncio.to_thread(fuzz.run, service, platform.url(service))
+    print(
+        f"\nschemathesis: {sum(fuzz.cases.values())} cases {fuzz.cases} in"
+        f" {time.monotonic() - started:.1f} s, at most {MAX_EXAMPLES} per operation"
+    )
+    assert not fuzz.failures, "\n\n".join(fuzz.failures)
