@@ -96,9 +96,12 @@ class Cell:
     def foreign(self) -> bool:
         return bool(self.owners - {self.tenant}) or self.tenant is None
 
-    def describe(self) -> str:
+    def request(self) -> str:
         body = "" if self.body is None else f" body={json.dumps(self.body, ensure_ascii=False)}"
-        return f"{self.method} {self.path}{_qs(self.query)}{body} as {self.caller} ({self.target})"
+        return f"{self.method} {self.path}{_qs(self.query)}{body} as {self.caller}"
+
+    def describe(self) -> str:
+        return f"{self.request()} ({self.target})"
 
 
 def _qs(query: dict[str, str]) -> str:
@@ -116,8 +119,8 @@ def cells(service: str, document: dict[str, Any], world: World) -> list[Cell]:
                 for target in TARGETS:
                     cell = _cell(service, document, world, method.upper(), template, operation)
                     made = cell(caller, tenant, role, headers, target)
-                    if made is not None and made.describe() not in seen:
-                        seen.add(made.describe())  # id-less routes: one request, not one a target
+                    if made is not None and made.request() not in seen:
+                        seen.add(made.request())  # id-less routes: one request, not one a target
                         out.append(made)
     return out
 

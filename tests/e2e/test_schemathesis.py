@@ -12,7 +12,7 @@ import httpx
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.core.result import Ok
+from schemathesis.core.result import Err, Ok
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE, SERVICES, Platform
@@ -20,6 +20,17 @@ from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE, SERVICES, Platform
 MAX_EXAMPLES = 50  # per operation
 BUDGET_SECONDS = 50.0  # for all services together; shared out evenly among the operations
 CHECKS = [not_a_server_error, response_schema_conformance]
+# Operations not fuzzed, and why: each is data, small and justified.
+NOT_FUZZED = {
+    "POST /api/identity/auth/wechat": "calls the WeChat API, unreachable in tests: 502 by design",
+}
+
+
+Operation = schemathesis.APIOperation[Any, Any, Any, Any]
+
+
+class OutOfTime(Exception):
+    """Ends one operation's examples when its share of the budget is spent."""
 
 
 @dataclass
@@ -29,25 +40,23 @@ class Fuzz:
     cases: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
 
-    def run(self, service: str, url: str) -> None:
+    def operations(self, service: str, url: str) -> list[tuple[str, str, Operation]]:
         schema = schemathesis.openapi.from_url(f"{url}/api/{service}/openapi.json")
         results = list(schema.get_all_operations())
-        operations = [r.ok() for r in results if isinstance(r, Ok)]
-        self.failures += [
-            f"{service}: invalid schema {r}" for r in results if not isinstance(r, Ok)
-        ]
+        self.failures += [f"{service}: invalid {r.err()}" for r in results if isinstance(r, Err)]
         self.cases[service] = 0
-        for left, operation in zip(range(len(operations), 0, -1), operations, strict=True):
+        ops = [r.ok() for r in results if isinstance(r, Ok)]
+        return [(service, url, op) for op in ops if op.label not in NOT_FUZZED]
+
+    def run(self, operations: list[tuple[str, str, Operation]]) -> None:
+        """Every operation of every service gets an even share of what is left of the budget."""
+        for left, (service, url, operation) in zip(
+            range(len(operations), 0, -1), operations, strict=True
+        ):
             share = (self.deadline - time.monotonic()) / left
             self._operation(service, url, operation, time.monotonic() + share)
 
-    def _operation(
-        self,
-        service: str,
-        url: str,
-        operation: schemathesis.APIOperation[Any, Any, Any, Any],
-        stop: float,
-    ) -> None:
+    def _operation(self, service: str, url: str, operation: Operation, stop: float) -> None:
         @settings(
             max_examples=MAX_EXAMPLES,
             deadline=None,
@@ -59,13 +68,15 @@ class Fuzz:
         @given(case=operation.as_strategy())
         def fuzz(case: schemathesis.Case[Any]) -> None:
             if time.monotonic() > stop:
-                return
+                raise OutOfTime
             self.cases[service] += 1
             case.call_and_validate(base_url=url, headers=self.headers, checks=CHECKS)
 
         try:
             fuzz()
-        except Exception as exc:  # every failing operation is reported, not just the first
+        except OutOfTime:
+            pass
+        except (Exception, BaseExceptionGroup) as exc:  # report every failing operation
             self.failures.append(f"{service} {operation.label}: {exc}")
 
 
@@ -77,10 +88,11 @@ async def test_services_answer_generated_requests_without_errors_and_to_schema(
         token = (await gw.post("/api/identity/auth/login", json=body)).json()["access_token"]
     fuzz = Fuzz(time.monotonic() + BUDGET_SECONDS, {"Authorization": f"Bearer {token}"})
     started = time.monotonic()
-    for service in SERVICES:
-        await asyncio.to_thread(fuzz.run, service, platform.url(service))
+    operations = [op for s in SERVICES for op in fuzz.operations(s, platform.url(s))]
+    await asyncio.to_thread(fuzz.run, operations)
     print(
         f"\nschemathesis: {sum(fuzz.cases.values())} cases {fuzz.cases} in"
-        f" {time.monotonic() - started:.1f} s, at most {MAX_EXAMPLES} per operation"
+        f" {time.monotonic() - started:.1f} s, {len(operations)} operations, at most"
+        f" {MAX_EXAMPLES} each"
     )
     assert not fuzz.failures, "\n\n".join(fuzz.failures)
