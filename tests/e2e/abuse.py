@@ -156,6 +156,8 @@ def _cell(
         owners = {o for o in map(world.owner_of, carried) if o is not None}
         if not owners and method != "GET" and not _caller_scoped(method, template):
             owners = {PLATFORM}
+        if owners == {PLATFORM}:
+            target = "platform-wide"
         if role == "resident" and (method, template) not in RESIDENT_MAY_NAME_OTHERS:
             others = [world.tenants[own].ids[p] for p in PERSON_POOLS if p != "resident"]
             owners |= {f"{own}: another resident"} if set(carried) & set(others) else set()

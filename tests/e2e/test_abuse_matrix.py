@@ -41,7 +41,7 @@ async def test_no_caller_reads_or_changes_another_tenants_data(platform: Platfor
             statuses[f"{cell.target}:{answer.status_code}"] += 1
             if (why := verdict(cell, answer, world)) is not None:
                 failures.append(f"{why}: {cell.describe()} -> {answer.text[:200]}")
-            if answer.status_code >= 500:
+            if answer.status_code >= 500 or answer.status_code == 429:
                 errors.add(f"{answer.status_code} {cell.method} {cell.template}")
     routes = len({(c.method, c.template) for c in matrix})
     print(
@@ -49,5 +49,5 @@ async def test_no_caller_reads_or_changes_another_tenants_data(platform: Platfor
         f" -> {len(matrix)} distinct requests (services {', '.join(docs)}) in"
         f" {time.monotonic() - started:.1f} s; statuses {dict(sorted(statuses.items()))}"
     )
-    print(f"server errors (not judged here; schemathesis fuzzes for them): {sorted(errors)}")
+    print(f"throttled or server errors (not judged here): {sorted(errors)}")
     assert not failures, f"{len(failures)} abuse cells:\n" + "\n".join(failures)
