@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.e2e.abuse import CALLERS, TARGETS, Cell, cells, run, verdict
 from tests.e2e.platform import SERVICES, Platform
@@ -29,7 +30,9 @@ async def _documents(gw: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
     return docs
 
 
-async def test_no_caller_reads_or_changes_another_tenants_data(platform: Platform) -> None:
+async def test_no_caller_reads_or_changes_another_tenants_data(
+    platform: Platform, capsys: pytest.CaptureFixture[str]
+) -> None:
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as gw:
         world = await build_world(gw)
         docs = await _documents(gw)
@@ -44,10 +47,22 @@ async def test_no_caller_reads_or_changes_another_tenants_data(platform: Platfor
             if answer.status_code >= 500 or answer.status_code == 429:
                 errors.add(f"{answer.status_code} {cell.method} {cell.template}")
     routes = len({(c.method, c.template) for c in matrix})
-    print(
-        f"\nabuse matrix: {routes} routes × {len(CALLERS)} callers × {len(TARGETS)} targets"
-        f" -> {len(matrix)} distinct requests (services {', '.join(docs)}) in"
-        f" {time.monotonic() - started:.1f} s; statuses {dict(sorted(statuses.items()))}"
-    )
-    print(f"throttled or server errors (not judged here): {sorted(errors)}")
+    with capsys.disabled():
+        _report(routes, matrix, docs, time.monotonic() - started, statuses, errors)
     assert not failures, f"{len(failures)} abuse cells:\n" + "\n".join(failures)
+
+
+def _report(
+    routes: int,
+    matrix: list[Cell],
+    docs: dict[str, Any],
+    took: float,
+    statuses: Counter[str],
+    errors: set[str],
+) -> None:
+    print(
+        f"\n[e2e] abuse matrix: {routes} routes × {len(CALLERS)} callers × {len(TARGETS)} targets"
+        f" -> {len(matrix)} distinct requests (services {', '.join(docs)}) in"
+        f" {took:.1f} s; statuses {dict(sorted(statuses.items()))}"
+    )
+    print(f"[e2e] throttled or server errors (not judged here): {sorted(errors)}")

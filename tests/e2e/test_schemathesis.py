@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
@@ -81,7 +82,7 @@ class Fuzz:
 
 
 async def test_services_answer_generated_requests_without_errors_and_to_schema(
-    platform: Platform,
+    platform: Platform, capsys: pytest.CaptureFixture[str]
 ) -> None:
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as gw:
         body = {"phone": ADMIN_PHONE, "password": ADMIN_PASSWORD}
@@ -90,9 +91,10 @@ async def test_services_answer_generated_requests_without_errors_and_to_schema(
     started = time.monotonic()
     operations = [op for s in SERVICES for op in fuzz.operations(s, platform.url(s))]
     await asyncio.to_thread(fuzz.run, operations)
-    print(
-        f"\nschemathesis: {sum(fuzz.cases.values())} cases {fuzz.cases} in"
-        f" {time.monotonic() - started:.1f} s, {len(operations)} operations, at most"
-        f" {MAX_EXAMPLES} each"
-    )
+    with capsys.disabled():
+        print(
+            f"\n[e2e] schemathesis: {sum(fuzz.cases.values())} cases {fuzz.cases} in"
+            f" {time.monotonic() - started:.1f} s, {len(operations)} operations, at most"
+            f" {MAX_EXAMPLES} each"
+        )
     assert not fuzz.failures, "\n\n".join(fuzz.failures)
