@@ -1,0 +1,272 @@
+"""The abuse matrix, generated from the services' OpenAPI documents: every operation × caller ×
+target becomes one request, and the expected outcome follows from the gateway's public allowlist
+and from whose ids the request carries. Only the tables below are written by hand."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from gateway.edge import public_route
+from tests.e2e.scene import SHANGHAI
+from tests.e2e.tenants import PLATFORM, Headers, World
+
+# Which fixture a parameter named so is filled from ("partner" is the platform's partner).
+PARAM_POOLS = {
+    "community_id": "community",
+    "unit_id": "community",
+    "parent_id": "town",
+    "person_id": "neighbour",
+    "resident_id": "neighbour",
+    "head_id": "neighbour",
+    "household_id": "household",
+    "claim_id": "claim",
+    "version_id": "version",
+    "posting_id": "posting",
+    "grant_id": "grant",
+    "partner_id": "partner",
+}
+# Ids that only their tenant (or the platform operator) may see: a 2xx answer carrying one of
+# another tenant's is a leak even when the request named none of them.
+PERSON_POOLS = ("resident", "neighbour", "staff", "admin", "town_admin", "spare")
+PRIVATE_POOLS = (*PERSON_POOLS, "household", "claim", "posting", "grant")
+# Writes that name no id act on the caller's own record or community, not platform-wide state.
+# Any other id-less write is platform-wide (keys, partners): only the operator may make it.
+CALLER_SCOPED = {
+    ("POST", "/api/points/claims"): "a resident claims points in the community they live in",
+    ("POST", "/api/identity/households"): "with no head_id the caller founds and heads it",
+}
+# A resident acts for themselves: naming another person's id is acting on someone else's record,
+# even in their own community. Routes where a resident may name another person, and why:
+RESIDENT_MAY_NAME_OTHERS = {
+    ("DELETE", "/api/identity/households/{household_id}/members/{person_id}"): (
+        "the head removes members of the household they head"
+    ),
+}
+# Values for fields whose schema alone would not reach the authorisation check.
+PREFERRED: dict[str, Any] = {
+    "role": "community_staff",
+    "kind": "community",
+    "decision": "approve",
+    "action": "dismiss",
+    "item_code": "VOL-ENV",
+    "phone": "13600000000",
+    "password": "Passw0rd!",
+    "id_number": "11010519491231002X",
+    "amount": 1,
+}
+CALLERS = (  # label, tenant, role key in Tenant.callers
+    ("anonymous", None, None),
+    ("resident A", "A", "resident"),
+    ("resident B", "B", "resident"),
+    ("community_staff A", "A", "staff"),
+    ("community_admin A", "A", "admin"),
+    ("community_staff B", "B", "staff"),
+    ("district_admin of town A", "A", "town_admin"),
+)
+TARGETS = ("own", "other", "own path, other body")
+
+
+@dataclass
+class Cell:
+    service: str
+    method: str
+    template: str
+    caller: str
+    target: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    headers: Headers
+    owners: frozenset[str]  # tenants whose ids the request carries (PLATFORM for keys/partners)
+    tenant: str | None
+    declared_public: bool  # the service declares no security for it
+
+    @property
+    def public(self) -> bool:
+        return self.declared_public or public_route(self.method, self.path) is not None
+
+    @property
+    def foreign(self) -> bool:
+        return bool(self.owners - {self.tenant}) or self.tenant is None
+
+    def request(self) -> str:
+        body = "" if self.body is None else f" body={json.dumps(self.body, ensure_ascii=False)}"
+        return f"{self.method} {self.path}{_qs(self.query)}{body} as {self.caller}"
+
+    def describe(self) -> str:
+        return f"{self.request()} ({self.target})"
+
+
+def _qs(query: dict[str, str]) -> str:
+    return "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
+
+
+def cells(service: str, document: dict[str, Any], world: World) -> list[Cell]:
+    out, seen = [], set()
+    for template, operations in document["paths"].items():
+        if not template.startswith("/api/"):
+            continue  # health and readiness probes carry no tenant data
+        for method, operation in operations.items():
+            for caller, tenant, role in CALLERS:
+                headers = world.tenants[tenant].callers[role] if tenant and role else {}
+                for target in TARGETS:
+                    cell = _cell(service, document, world, method.upper(), template, operation)
+                    made = cell(caller, tenant, role, headers, target)
+                    if made is not None and made.request() not in seen:
+                        seen.add(made.request())  # id-less routes: one request, not one a target
+                        out.append(made)
+    return out
+
+
+def _cell(
+    service: str,
+    document: dict[str, Any],
+    world: World,
+    method: str,
+    template: str,
+    operation: dict[str, Any],
+) -> Any:
+    def make(
+        caller: str, tenant: str | None, role: str | None, headers: Headers, target: str
+    ) -> Cell | None:
+        own = tenant or "A"
+        other = "B" if own == "A" else "A"
+        path_from = own if target != "other" else other
+        body_from = other if target != "own" else own
+        path, query = template, {}
+        for p in operation.get("parameters", []):
+            value = _id(world, p["name"], path_from) if p["in"] == "path" else None
+            if p["in"] == "path":
+                path = path.replace("{" + p["name"] + "}", value or str(uuid.uuid4()))
+            elif p["in"] == "query" and p["name"] in PARAM_POOLS:
+                query[p["name"]] = _id(world, p["name"], body_from) or str(uuid.uuid4())
+        body = _body(document, operation, world, body_from)
+        if target == "own path, other body" and not _ids_in(body):
+            return None  # the same request as "own": nothing of the other tenant in the body
+        # A GET's query ids are filters: what it answers is judged by the leak scan instead.
+        filters = [] if method == "GET" else list(query.values())
+        carried = [*re.findall(r"[0-9a-f-]{36}", path), *filters, *_ids_in(body)]
+        owners = {o for o in map(world.owner_of, carried) if o is not None}
+        if not owners and method != "GET" and not _caller_scoped(method, template):
+            owners = {PLATFORM}
+        if owners == {PLATFORM}:
+            target = "platform-wide"
+        if role == "resident" and (method, template) not in RESIDENT_MAY_NAME_OTHERS:
+            others = [world.tenants[own].ids[p] for p in PERSON_POOLS if p != "resident"]
+            owners |= {f"{own}: another resident"} if set(carried) & set(others) else set()
+        return Cell(
+            service,
+            method,
+            template,
+            caller,
+            target,
+            path,
+            query,
+            body,
+            headers,
+            frozenset(owners),
+            tenant,
+            "security" not in operation,
+        )
+
+    return make
+
+
+def _caller_scoped(method: str, template: str) -> bool:
+    return "me" in template.split("/") or (method, template) in CALLER_SCOPED
+
+
+def _id(world: World, name: str, tenant: str) -> str | None:
+    pool = PARAM_POOLS.get(name)
+    if pool == "partner":
+        return world.partner_id
+    return world.tenants[tenant].ids.get(pool) if pool else None
+
+
+def _ids_in(body: Any) -> list[str]:
+    return re.findall(r"[0-9a-f]{8}-[0-9a-f-]{27}", json.dumps(body)) if body is not None else []
+
+
+def _body(document: dict[str, Any], operation: dict[str, Any], world: World, tenant: str) -> Any:
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return None
+    return _value(document, content["application/json"]["schema"], "", world, tenant)
+
+
+def _value(
+    document: dict[str, Any], schema: dict[str, Any], name: str, world: World, tenant: str
+) -> Any:
+    """A minimal valid value: required properties only, each of the simplest fitting kind."""
+    if "$ref" in schema:
+        resolved = document
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            resolved = resolved[part]
+        return _value(document, resolved, name, world, tenant)
+    if options := schema.get("anyOf") or schema.get("oneOf"):
+        usable = [o for o in options if o.get("type") != "null"]
+        return _value(document, usable[0], name, world, tenant)
+    if name in PARAM_POOLS:
+        return _id(world, name, tenant) or str(uuid.uuid4())
+    if name in PREFERRED:
+        return PREFERRED[name]
+    if "enum" in schema or "const" in schema:
+        return schema.get("enum", [schema.get("const")])[0]
+    return _scalar(document, schema, world, tenant)
+
+
+def _scalar(document: dict[str, Any], schema: dict[str, Any], world: World, tenant: str) -> Any:
+    kind = schema.get("type", "object")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {k: _value(document, props[k], k, world, tenant) for k in schema.get("required", [])}
+    if kind == "array":
+        item = _value(document, schema.get("items", {}), "", world, tenant)
+        return [item] * schema.get("minItems", 0)
+    if kind in ("integer", "number"):
+        return max(1, schema.get("minimum", 1), schema.get("exclusiveMinimum", 0) + 1)
+    if kind == "boolean":
+        return True
+    return _string(schema)
+
+
+def _string(schema: dict[str, Any]) -> str:
+    now = datetime.now(SHANGHAI)
+    formats = {"date": now.date().isoformat(), "date-time": now.isoformat(), "uuid": None}
+    if schema.get("format") in formats:
+        return formats[schema["format"]] or str(uuid.uuid4())
+    if schema.get("format") == "uri":
+        return "https://example.com/x"
+    return "矩阵测试" + "x" * max(0, int(schema.get("minLength", 1)) - 4)
+
+
+async def run(gw: httpx.AsyncClient, cell: Cell) -> httpx.Response:
+    kw: dict[str, Any] = {"params": cell.query, "headers": cell.headers}
+    if cell.body is not None:
+        kw["json"] = cell.body
+    return await gw.request(cell.method, cell.path, **kw)
+
+
+def verdict(cell: Cell, answer: httpx.Response, world: World) -> str | None:
+    """Why this answer is abuse, or None: a 2xx on another tenant's (or the platform's) data,
+    or a 2xx that shows another tenant's private ids. Public routes are open by design."""
+    if cell.public or not answer.is_success:
+        return None
+    if cell.foreign:
+        return f"{answer.status_code} on {sorted(cell.owners - {cell.tenant}) or 'anonymous'}"
+    for name, tenant in world.tenants.items():
+        if name == cell.tenant:
+            continue
+        leaked = [p for p in PRIVATE_POOLS if tenant.ids.get(p, "-") in answer.text]
+        if leaked:
+            return f"{answer.status_code} shows tenant {name}'s {', '.join(leaked)}"
+    if world.partner_id in answer.text and cell.tenant is not None:
+        return f"{answer.status_code} shows the platform's partner"
+    return None
