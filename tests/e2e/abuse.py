@@ -49,6 +49,13 @@ RESIDENT_MAY_NAME_OTHERS = {
         "the head removes members of the household they head"
     ),
 }
+# Routes where a resident naming another person only asks: the answer is a pending request
+# the named person must accept, and nothing of theirs changes until they do.
+RESIDENT_MAY_ASK_OTHERS = {
+    ("POST", "/api/identity/households/{household_id}/members"): (
+        "the head invites; the member joins only on accepting the invitation"
+    ),
+}
 # Values for fields whose schema alone would not reach the authorisation check.
 PREFERRED: dict[str, Any] = {
     "role": "community_staff",
@@ -259,6 +266,8 @@ def verdict(cell: Cell, answer: httpx.Response, world: World) -> str | None:
     or a 2xx that shows another tenant's private ids. Public routes are open by design."""
     if cell.public or not answer.is_success:
         return None
+    if _only_asked(cell, answer):
+        return None
     if cell.foreign:
         return f"{answer.status_code} on {sorted(cell.owners - {cell.tenant}) or 'anonymous'}"
     for name, tenant in world.tenants.items():
@@ -270,3 +279,12 @@ def verdict(cell: Cell, answer: httpx.Response, world: World) -> str | None:
     if world.partner_id in answer.text and cell.tenant is not None:
         return f"{answer.status_code} shows the platform's partner"
     return None
+
+
+def _only_asked(cell: Cell, answer: httpx.Response) -> bool:
+    """A resident's request to another person of their own community, left pending for them."""
+    if (cell.method, cell.template) not in RESIDENT_MAY_ASK_OTHERS:
+        return False
+    if cell.owners - {cell.tenant, f"{cell.tenant}: another resident"}:
+        return False
+    return answer.status_code == 202 and answer.json().get("status") == "pending"

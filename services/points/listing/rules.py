@@ -7,21 +7,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
+from kit.schemas import In
 from services.points.listing.models import RuleVersion
 
 Source = Literal["volunteer", "activity", "petition_adopted", "registration"]
 
 
-class Trigger(BaseModel):
+class Trigger(In):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     source: Source
     activity_type: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
 
-class Caps(BaseModel):
+class Caps(In):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     day: int | None = Field(default=None, gt=0)
@@ -29,7 +30,7 @@ class Caps(BaseModel):
     year: int | None = Field(default=None, gt=0)
 
 
-class Item(BaseModel):
+class Item(In):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
@@ -50,7 +51,7 @@ class Item(BaseModel):
         return points
 
 
-class PointsList(BaseModel):
+class PointsList(In):
     model_config = ConfigDict(extra="forbid")
 
     items: list[Item] = Field(min_length=1, max_length=200)
