@@ -8,17 +8,27 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.logscan import scan_logs
 from tests.e2e.platform import Platform, start_platform
 from tests.e2e.scene import Scene, prepare
 
 
 @pytest.fixture(scope="module")
-async def platform(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Platform]:
-    running = await start_platform(Path(tmp_path_factory.mktemp("platform")))
+async def platform(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> AsyncIterator[Platform]:
+    work = Path(tmp_path_factory.mktemp("platform"))
+    running = await start_platform(work)
     try:
         yield running
     finally:
         await running.stop()
+    # Every process's whole output for the module, access lines included: no personal data.
+    # A module of generated inputs (fuzzed paths) may opt out with LOG_SCAN = False.
+    if not getattr(request.module, "LOG_SCAN", True):
+        return
+    leaks = scan_logs(work)
+    assert not leaks, f"personal data in the platform's logs: {leaks}"
 
 
 @pytest.fixture(scope="module")

@@ -90,8 +90,9 @@ class Platform:
             "127.0.0.1",
             "--port",
             str(self.ports[name]),
+            # As `make up` runs them: access lines included, so the log scan sees them.
             "--log-level",
-            "warning",
+            "info",
         ]
         spec = ChildSpec(
             name=name,
