@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 PATTERNS = {
-    "phone": re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])"),
-    "ID number": re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])"),
+    # Standing alone: a hex request id or a UUID may hold such a run of digits.
+    "phone": re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])"),
+    "ID number": re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])"),
     "token": re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     "password": re.compile(r"Passw0rd!|Admin@2026"),
 }

@@ -20,7 +20,8 @@ def test_masked_values_ids_and_timestamps_are_not_personal_data():
     line = (
         '{"phone": "138****5678", "id_number": "5117**********234X", '
         '"resident_id": "5f0c2a1e-1234-4c1b-9e8f-123456789012", "ts": 1764428400123, '
-        '"path": "/api/identity/residents?q=***", "offset": 13800}'
+        '"path": "/api/identity/residents?q=***", "offset": 13800, '
+        '"request_id": "15795989642d4db58c084b8ef59284dd", "key": "a13812345678b"}'
     )
     assert findings(line) == []
 
