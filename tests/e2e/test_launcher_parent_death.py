@@ -14,6 +14,8 @@ from pathlib import Path
 import psutil  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
+from tests.integration import support
+
 ROOT = Path(__file__).resolve().parents[2]
 # Stands in for `uv run`: a parent that starts the launcher and waits for it.
 WRAPPER = "import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))"
@@ -52,8 +54,7 @@ async def _launch(env: dict[str, str], log: Path, *command: str) -> asyncio.subp
 @pytest.mark.slow
 @pytest.mark.timeout(STARTED_WITHIN + GONE_WITHIN + STARTED_WITHIN + 30)
 async def test_sigkill_of_the_launchers_parent_leaves_nothing_running(tmp_path: Path) -> None:
-    if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        pytest.skip("needs the test stack's broker (run under `python -m deploy run`)")
+    support.bootstrap()  # the test stack's broker, borrowed: fails loudly outside `make test`
     env, log = _env(tmp_path / "data"), tmp_path / "launcher.log"
     wrapper = await _launch(env, log, "sleep", "300")
     below: list[psutil.Process] = []
