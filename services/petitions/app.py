@@ -1,17 +1,26 @@
 """Composition root of the petitions service (uvicorn `services.petitions.app:create_app`)."""
 
+from collections.abc import Callable
+from datetime import datetime
+
 from fastapi import FastAPI
 
 from kit.service import create_service_app
-from services.petitions import api
+from services.petitions.cases import api as cases_api
+from services.petitions.categories import api as categories_api
 from services.petitions.config import Settings
 from services.petitions.consumers import SUBSCRIPTIONS
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
     return create_service_app(
         settings or Settings(),
         title="善治 · 村民说事",
-        routers=[api.router],
+        # Fixed paths (categories, public, stats) before /{petition_id}.
+        routers=[categories_api.router, cases_api.router],
         subscriptions=SUBSCRIPTIONS,
+        # Time is injectable: tests move it to run deadlines, escalation and auto-close.
+        clock=clock,
     )

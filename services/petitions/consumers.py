@@ -1,11 +1,25 @@
-"""The petitions service's subscription table: event model → handler, one line each.
+"""The petitions service's subscription table: event model → handler, one line each."""
 
-    SUBSCRIPTIONS = Subscriptions().add(ResidentRegistered, projections.on_registered)
+from contracts.identity import (
+    ResidentMoved,
+    ResidentRegistered,
+    ResidentVerificationRevoked,
+    ResidentVerified,
+    StaffRoleGranted,
+    StaffRoleRevoked,
+)
+from kit.subscriptions import HandlerTable, Subscriptions
+from services.petitions.directory import service as directory
 
-The runner starts only once the table has a handler, so no event is consumed (and its
-offset committed) before this service knows what to do with it.
-"""
+SUBSCRIPTIONS = (
+    Subscriptions()
+    .add(ResidentRegistered, directory.on_registered)
+    .add(ResidentVerified, directory.on_verified)
+    .add(ResidentMoved, directory.on_moved)
+    .add(ResidentVerificationRevoked, directory.on_verification_revoked)
+    .add(StaffRoleGranted, directory.on_role_granted)
+    .add(StaffRoleRevoked, directory.on_role_revoked)
+)
 
-from kit.subscriptions import Subscriptions
-
-SUBSCRIPTIONS = Subscriptions()
+# Type name → handler, derived from the table, for runners built by hand (tests, bench).
+HANDLERS: HandlerTable = SUBSCRIPTIONS.handlers

@@ -1,9 +1,19 @@
-"""SQLAlchemy tables of the petitions service (the kit's outbox and inbox live in kit.tables)."""
+"""Every table of the petitions database, imported once so the metadata is complete."""
 
-from sqlalchemy.orm import DeclarativeBase
+from services.petitions.attachments.models import Attachment
+from services.petitions.base import Base
+from services.petitions.cases.models import Petition, Support, TimelineEntry
+from services.petitions.categories.models import Category
+from services.petitions.directory.models import Resident, StaffGrant, Unit
 
-from kit.db import new_metadata
-
-
-class Base(DeclarativeBase):
-    metadata = new_metadata()
+__all__ = [
+    "Attachment",
+    "Base",
+    "Category",
+    "Petition",
+    "Resident",
+    "StaffGrant",
+    "Support",
+    "TimelineEntry",
+    "Unit",
+]
