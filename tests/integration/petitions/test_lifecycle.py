@@ -184,7 +184,7 @@ async def test_only_suggestions_are_adopted_and_once(petitions: PetitionsHarness
 
 
 async def test_unknown_petition_and_unknown_action(petitions: PetitionsHarness) -> None:
-    community, staff, _author, _cat = await _scene(petitions)
+    _community, staff, _author, _cat = await _scene(petitions)
     missing = await petitions.act(staff, str(uuid.uuid4()), "accept")
     assert missing.status_code == 404
     bogus = await petitions.client.post(
