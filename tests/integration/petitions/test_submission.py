@@ -34,7 +34,7 @@ async def test_bad_input_names_the_field_and_writes_nothing(petitions: Petitions
     )
     other_cat = await petitions.category(other, await petitions.staff(other))
     before = await _count(petitions)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"content": "长" * 4001}, "content"),
         ({"title": ""}, "title"),
         ({"visibility": "secret"}, "visibility"),
