@@ -7,6 +7,7 @@ from services.petitions.cases.rules import (
     FLOW,
     MAX_REOPENS,
     WHO,
+    Actor,
     accept_due,
     after_rating,
     allowed_for,
@@ -41,14 +42,15 @@ def test_happy_ratings_close_and_unhappy_ones_reopen_while_reopens_remain() -> N
 
 
 def test_allowed_actions_depend_on_who_asks() -> None:
-    author = frozenset({"author"})
-    manager = frozenset({"manager"})
+    author: frozenset[Actor] = frozenset({"author"})
+    manager: frozenset[Actor] = frozenset({"manager"})
+    assignee: frozenset[Actor] = frozenset({"assignee"})
     assert allowed_for("submitted", author, reopens=0) == ["cancel"]
     assert allowed_for("submitted", manager, reopens=0) == ["accept", "note", "reject"]
     assert allowed_for("resolved", author, reopens=0) == ["close", "rate", "reopen"]
     assert allowed_for("resolved", author, reopens=MAX_REOPENS) == ["close", "rate"]
     assert allowed_for("closed", manager, reopens=0) == ["adopt"]
-    assert allowed_for("in_progress", frozenset({"assignee"}), reopens=0) == [
+    assert allowed_for("in_progress", assignee, reopens=0) == [
         "note",
         "progress",
         "resolve",
