@@ -14,7 +14,9 @@ import tempfile
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Annotated, Protocol
+
+from fastapi import Depends, FastAPI, Request
 
 # Lower-case segments of letters, digits, '-' and '_', joined by '/': nothing a file system
 # could read as a parent, a hidden file or an absolute path.
@@ -96,3 +98,18 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def install_storage(app: FastAPI, storage: Storage) -> None:
+    """Make `storage` what `StorageDep` answers in `app` (call from create_app)."""
+    app.state.storage = storage
+
+
+def _storage(request: Request) -> Storage:
+    storage: Storage | None = getattr(request.app.state, "storage", None)
+    if storage is None:
+        raise RuntimeError("install_storage(app, storage) was not called for this app")
+    return storage
+
+
+StorageDep = Annotated[Storage, Depends(_storage)]
