@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from kit.service import create_service_app
 from kit.storage import LocalDiskStorage, install_storage
 from services.petitions.attachments import api as attachments_api
+from services.petitions.cases import actions_api
 from services.petitions.cases import api as cases_api
 from services.petitions.categories import api as categories_api
 from services.petitions.config import Settings
@@ -22,7 +23,12 @@ def create_app(
         settings,
         title="善治 · 村民说事",
         # Fixed paths (categories, public, stats, attachments) before /{petition_id}.
-        routers=[categories_api.router, attachments_api.router, cases_api.router],
+        routers=[
+            categories_api.router,
+            attachments_api.router,
+            cases_api.router,
+            actions_api.router,
+        ],
         subscriptions=SUBSCRIPTIONS,
         # Time is injectable: tests move it to run deadlines, escalation and auto-close.
         clock=clock,
