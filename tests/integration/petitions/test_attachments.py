@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from pathlib import Path
+
+import pytest
 
 from tests.integration.petitions.attach_harness import AttachHarness, attach, identity
+from tests.integration.petitions.conftest import PetitionsHarness
 from tests.unit.kit.images import jpeg, padded_png, png, webp
 
 __all__ = ["attach", "identity"]
@@ -20,9 +24,12 @@ async def rows(attach: AttachHarness, petition_id: uuid.UUID) -> object:
     )
 
 
-def stored_files(attach: AttachHarness) -> list[str]:
-    root = attach.storage_dir
+def files_under(root: Path) -> list[str]:
     return [str(p) for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def stored_files(attach: AttachHarness) -> list[str]:
+    return files_under(attach.storage_dir)
 
 
 async def test_author_adds_a_jpeg_and_reads_it_back_with_safe_headers(attach: AttachHarness):
@@ -231,3 +238,41 @@ async def test_a_bad_token_is_401_even_where_anonymous_readers_are_served(attach
         f"/api/petitions/attachments/{image}", headers={"Authorization": "Bearer not-a-token"}
     )
     assert answer.status_code == 401 and answer.headers["content-type"] == PROBLEM
+
+
+@pytest.fixture
+def uploads_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Keep the main harness's uploads out of the repository's .data (ask for it first)."""
+    monkeypatch.setenv("STORAGE_DIR", str(tmp_path / "uploads"))
+    return tmp_path / "uploads"
+
+
+async def test_photos_of_a_real_progress_update_show_on_the_public_board(
+    uploads_in_tmp: Path, petitions: PetitionsHarness
+):
+    community = await petitions.community()
+    staff = await petitions.staff(community)
+    author = await petitions.resident(community, "李四光")
+    category = await petitions.category(community, staff)
+    pid = (await petitions.submit(author, community, category))["id"]
+    upload = {"file": ("a.jpg", jpeg(), "image/jpeg")}
+    path = f"/api/petitions/{pid}/attachments"
+    original = (await petitions.client.post(path, files=upload, headers=author.headers)).json()
+    accepted = await petitions.act(staff, pid, "accept", {"assignee_id": str(staff.id)})
+    assert accepted.status_code == 200, accepted.text
+    assert (await petitions.act(staff, pid, "start")).status_code == 200
+    photo = (await petitions.client.post(path, files=upload, headers=staff.headers)).json()
+    spare = (await petitions.client.post(path, files=upload, headers=staff.headers)).json()
+
+    progressed = await petitions.act(
+        staff, pid, "progress", {"text": "已更换灯泡", "progress": 60, "photo_ids": [photo["id"]]}
+    )
+
+    assert progressed.status_code == 200, progressed.text
+    board = (await petitions.client.get(f"/api/petitions/public/{pid}")).json()
+    assert {a["id"] for a in board["attachments"]} == {original["id"], photo["id"]}
+    for shown in board["attachments"]:
+        assert (await petitions.client.get(shown["url"])).status_code == 200
+    assert (await petitions.client.get(spare["url"])).status_code == 404
+    assert (await petitions.client.get(spare["url"], headers=author.headers)).status_code == 200
+    assert files_under(uploads_in_tmp)  # the files went where the settings said
