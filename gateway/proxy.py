@@ -20,7 +20,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from gateway.config import Settings
-from gateway.edge import EdgeGuard
+from gateway.edge import EdgeGuard, path_pattern
 from gateway.headers import SecurityHeaders
 from gateway.limits import RateLimits
 from gateway.upstreams import replica_pools
@@ -28,6 +28,7 @@ from kit.deps import install_token_verifier
 from kit.events import new_traceparent
 from kit.logging import request_id_var
 from kit.problems import problem
+from kit.uploads import MIB, MULTIPART_SLACK
 
 log = logging.getLogger("gateway.proxy")
 
@@ -36,6 +37,19 @@ METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # Long-lived event streams: no read timeout, the upstream may stay quiet between events.
 STREAM_PATHS = frozenset({"/api/notices/inbox/stream"})
+
+# Routes that take one file: their body may carry the file's limit plus its multipart
+# framing instead of max_body_bytes. The service checks the file itself and reads no more
+# (petitions: services/petitions/attachments/rules.py, MAX_BYTES).
+UPLOADS: tuple[tuple[str, re.Pattern[str], int], ...] = (
+    ("POST", path_pattern("/api/petitions/{petition_id}/attachments"), 5 * MIB + MULTIPART_SLACK),
+)
+
+
+def body_limit(method: str, path: str, default: int) -> int:
+    """How many bytes a request's body may carry on its way to a service."""
+    return next((n for m, p, n in UPLOADS if m == method and p.fullmatch(path)), default)
+
 
 # RFC 9110 §7.6.1: these describe one connection, not the message, so never cross the proxy.
 HOP_BY_HOP = frozenset(
@@ -173,11 +187,10 @@ class Routing:
 
     async def forward(self, service: str, request: Request) -> Response:
         raw = request.headers.raw
-        if declared_too_large(raw, self.settings.max_body_bytes):
-            return _too_large(self.settings.max_body_bytes)
-        body = (
-            LimitedBody(request.stream(), self.settings.max_body_bytes) if has_body(raw) else None
-        )
+        limit = body_limit(request.method, request.url.path, self.settings.max_body_bytes)
+        if declared_too_large(raw, limit):
+            return _too_large(limit)
+        body = LimitedBody(request.stream(), limit) if has_body(raw) else None
         headers = upstream_headers(
             raw,
             request_id=request_id_var.get() or uuid.uuid4().hex,
@@ -186,7 +199,7 @@ class Routing:
         try:
             return await self._send(service, request, headers, body)
         except BodyTooLarge:
-            return _too_large(self.settings.max_body_bytes)
+            return _too_large(limit)
         except ClientDisconnect:
             return problem(400, detail="客户端已断开")
 

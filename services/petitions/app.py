@@ -6,6 +6,8 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from kit.service import create_service_app
+from kit.storage import LocalDiskStorage, install_storage
+from services.petitions.attachments import api as attachments_api
 from services.petitions.cases import actions_api
 from services.petitions.cases import api as cases_api
 from services.petitions.categories import api as categories_api
@@ -16,12 +18,20 @@ from services.petitions.consumers import SUBSCRIPTIONS
 def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
 ) -> FastAPI:
-    return create_service_app(
-        settings or Settings(),
+    settings = settings or Settings()
+    app = create_service_app(
+        settings,
         title="善治 · 村民说事",
-        # Fixed paths (categories, public, stats) before /{petition_id}.
-        routers=[categories_api.router, cases_api.router, actions_api.router],
+        # Fixed paths (categories, public, stats, attachments) before /{petition_id}.
+        routers=[
+            categories_api.router,
+            attachments_api.router,
+            cases_api.router,
+            actions_api.router,
+        ],
         subscriptions=SUBSCRIPTIONS,
         # Time is injectable: tests move it to run deadlines, escalation and auto-close.
         clock=clock,
     )
+    install_storage(app, LocalDiskStorage(settings.storage_root))
+    return app
