@@ -1,4 +1,4 @@
-"""Pure rules of partner platforms: ids, secrets and API keys minted, the internal caller's token."""
+"""Pure rules of partner platforms: ids, secrets and API keys minted, the internal token."""
 
 from __future__ import annotations
 

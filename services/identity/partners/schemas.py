@@ -37,8 +37,7 @@ class PartnerSecretsOut(BaseModel):
 
 class ApiKeyIn(In):
     name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-        | None
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None
     ) = None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -27,7 +28,7 @@ class Partner:
 async def on_api_key_issued(session: AsyncSession, event: ParsedEvent[PartnerApiKeyIssued]) -> None:
     data = event.data
     stmt = pg_insert(PartnerKey).values(
-        key_id=data.key_id,
+        key_id=uuid.UUID(data.key_id),
         partner_id=data.partner_id,
         partner_name=data.partner_name,
         key_sha256=data.key_sha256,
@@ -39,7 +40,7 @@ async def on_api_key_issued(session: AsyncSession, event: ParsedEvent[PartnerApi
 async def on_api_key_revoked(
     session: AsyncSession, event: ParsedEvent[PartnerApiKeyRevoked]
 ) -> None:
-    key = await session.get(PartnerKey, event.data.key_id)
+    key = await session.get(PartnerKey, uuid.UUID(event.data.key_id))
     if key is not None and key.revoked_at is None:
         key.revoked_at = event.data.revoked_at
 
@@ -49,8 +50,10 @@ async def partner_of(session: AsyncSession, api_key: str) -> Partner:
     digest = hashlib.sha256(api_key.encode()).hexdigest()
     row = await session.scalar(select(PartnerKey).where(PartnerKey.key_sha256 == digest))
     # Found by its digest; compared again in constant time for good measure.
-    if row is None or row.revoked_at is not None or not secrets.compare_digest(
-        row.key_sha256, digest
+    if (
+        row is None
+        or row.revoked_at is not None
+        or not secrets.compare_digest(row.key_sha256, digest)
     ):
         raise Forbidden(BAD_KEY, field="api_key")
     return Partner(id=row.partner_id, name=row.partner_name)

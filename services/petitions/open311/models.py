@@ -30,9 +30,7 @@ class Open311Request(Base):
 
     __tablename__ = "open311_requests"
 
-    petition_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("petitions.id"), primary_key=True
-    )
+    petition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
     partner_id: Mapped[str] = mapped_column(String(64), index=True)
     media_url: Mapped[str | None] = mapped_column(String(500))
     device_id: Mapped[str | None] = mapped_column(String(64))
