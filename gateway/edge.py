@@ -69,6 +69,10 @@ PUBLIC_ROUTES = (
     public("GET", "/api/notices/public/**"),
     public("GET", "/api/petitions/public/**"),
     public("GET", "/api/petitions/open311/**"),
+    # Open311 GeoReport v2 for partners' clients: reads are open; a POST carries a partner
+    # api_key, which petitions checks, and is limited per client IP here.
+    public("GET", "/open311/v2/**"),
+    public("POST", "/open311/v2/**", "open311"),
 )
 
 
