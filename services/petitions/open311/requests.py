@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.errors import NotFound
@@ -133,7 +134,7 @@ async def _status_notes(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uui
             TimelineEntry.kind.in_(NOTE_KINDS),
         )
         .order_by(TimelineEntry.petition_id, TimelineEntry.at.desc(), TimelineEntry.seq.desc())
-        .distinct(TimelineEntry.petition_id)
+        .ext(distinct_on(TimelineEntry.petition_id))
     )
     return {pid: body for pid, body in rows if body}
 
