@@ -3,7 +3,7 @@ resource in .json and .xml, errors in the spec's own format on these routes only
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
@@ -27,7 +27,7 @@ FORM = "application/x-www-form-urlencoded"
 class Open311Route(APIRoute):
     """Answers refusals as Open311 errors in the format the path asks for."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def guarded(request: Request) -> Response:

@@ -32,7 +32,8 @@ def to_xml(root: str, data: Any) -> bytes:
     """`data` as an XML document with `root` as its element; lists repeat ITEMS[tag]."""
     element = ET.Element(root)
     _fill(element, data)
-    return ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    body: bytes = ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    return body
 
 
 def _fill(element: ET.Element, value: Any) -> None:

@@ -59,7 +59,7 @@ def first_values(items: Iterable[tuple[str, str]]) -> dict[str, str]:
 def parse_format(fmt: str) -> Format:
     if fmt not in FORMATS:
         raise NotFound("只支持 .json 与 .xml")
-    return fmt  # type: ignore[return-value]
+    return "xml" if fmt == "xml" else "json"
 
 
 def format_of(path: str) -> Format:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 import asyncpg
 
@@ -23,7 +24,7 @@ async def _partner(identity: Identity, name: str = "12345 市民热线") -> str:
     return str(created.json()["partner_id"])
 
 
-async def _outbox(identity: Identity, partner: str) -> list[tuple[str, dict]]:
+async def _outbox(identity: Identity, partner: str) -> list[tuple[str, dict[str, Any]]]:
     conn = await asyncpg.connect(asyncpg_dsn(identity.database_url))
     try:
         rows = await conn.fetch(

@@ -92,7 +92,7 @@ async def serving(app: Any, **options: Any) -> AsyncIterator[str]:
 
 
 @asynccontextmanager
-async def gateway_to(petitions_url: str, **limits: str) -> AsyncIterator[str]:
+async def gateway_to(petitions_url: str, **limits: Any) -> AsyncIterator[str]:
     """A gateway routing only to petitions; its URL. As the real one: no Server header."""
     settings = GatewaySettings(service_urls={"petitions": [petitions_url]}, **limits)
     app = create_web_app(service="gateway", title="t", api_prefix="")

@@ -37,7 +37,7 @@ def test_xml_lists_repeat_their_item_element_and_booleans_are_lowercase():
 def test_errors_follow_the_spec_in_both_formats():
     answer = render.errors("json", 403, "api_key: 无效")
     assert answer.status_code == 403
-    assert json.loads(answer.body) == [{"code": 403, "description": "api_key: 无效"}]
+    assert json.loads(bytes(answer.body)) == [{"code": 403, "description": "api_key: 无效"}]
     xml = render.errors("xml", 400, "lat: <缺>")
     assert xml.headers["content-type"].startswith("text/xml")
     root = ET.fromstring(xml.body)  # noqa: S314
