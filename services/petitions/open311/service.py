@@ -40,9 +40,18 @@ async def jurisdiction(session: AsyncSession, jurisdiction_id: str | None) -> Un
     except ValueError:
         raise NotFound("jurisdiction_id 不存在", field="jurisdiction_id") from None
     unit = await session.get(Unit, unit_id)
-    if unit is None or not unit.is_community:
+    # A community: named so by a resident's event, or given categories by its staff before
+    # anyone registered (a town is never a jurisdiction: it has no categories).
+    if unit is None or not (unit.is_community or await _has_categories(session, unit_id)):
         raise NotFound("jurisdiction_id 不存在", field="jurisdiction_id")
     return unit
+
+
+async def _has_categories(session: AsyncSession, community_id: uuid.UUID) -> bool:
+    found = await session.scalar(
+        select(Category.id).where(Category.community_id == community_id).limit(1)
+    )
+    return found is not None
 
 
 async def services(*, session: AsyncSession, community_id: uuid.UUID) -> list[dict[str, Any]]:

@@ -69,6 +69,7 @@ async def test_unknown_jurisdiction_or_service_code_are_open311_errors(o311: Ope
         unknown = await http.get("/services.xml", params={"jurisdiction_id": str(uuid.uuid4())})
         code = await http.get("/services/nope.json", params={"jurisdiction_id": str(community)})
         fmt = await http.get("/services.html", params={"jurisdiction_id": str(community)})
+        town = await http.get("/services.json", params={"jurisdiction_id": o311.town})
     assert missing.status_code == 400
     assert (
         missing.json()[0]["code"] == 400 and "jurisdiction_id" in missing.json()[0]["description"]
@@ -76,6 +77,7 @@ async def test_unknown_jurisdiction_or_service_code_are_open311_errors(o311: Ope
     assert unknown.status_code == 404 and b"<errors><error><code>404</code>" in unknown.content
     assert code.status_code == 404 and code.json()[0]["code"] == 404
     assert fmt.status_code == 404
+    assert town.status_code == 404  # a town is a unit petitions knows, not a jurisdiction
 
 
 async def test_requests_show_only_the_public_board_of_the_jurisdiction(o311: Open311Stack):
