@@ -13,6 +13,7 @@ from services.petitions.cases import api as cases_api
 from services.petitions.categories import api as categories_api
 from services.petitions.config import Settings
 from services.petitions.consumers import SUBSCRIPTIONS
+from services.petitions.open311 import api as open311_api
 
 
 def create_app(
@@ -22,10 +23,11 @@ def create_app(
     app = create_service_app(
         settings,
         title="善治 · 村民说事",
-        # Fixed paths (categories, public, stats, attachments) before /{petition_id}.
+        # Fixed paths (categories, public, stats, attachments, open311) before /{petition_id}.
         routers=[
             categories_api.router,
             attachments_api.router,
+            open311_api.router,
             cases_api.router,
             actions_api.router,
         ],
