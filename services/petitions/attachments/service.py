@@ -151,16 +151,18 @@ async def readable(
     *, session: AsyncSession, principal: Principal | None, attachment_id: uuid.UUID
 ) -> Attachment:
     """The attachment if the caller may see it, else 404 (the same as for no such id):
-    the author and staff who see the petition see all of its images; anyone else, signed in
-    or not, only those the public board shows, of a petition on the board."""
+    staff who see the petition see all of its images; its author sees their own and the
+    photos of public entries (not a staff photo not yet published); anyone else, signed in
+    or not, only what the public board shows, of a petition on the board."""
     attachment = await session.get(Attachment, attachment_id)
     petition = await session.get(Petition, attachment.petition_id) if attachment else None
     if attachment is None or petition is None:
         raise NotFound(NOT_FOUND)
     viewer = access.viewer_of(principal, petition) if principal is not None else None
-    if viewer is not None and not viewer.board_only:
+    if viewer is not None and viewer.staff_view:
         return attachment
-    if access.on_board(petition) and rules.shown_on_board(
+    author = viewer is not None and "author" in viewer.actors
+    if (author or access.on_board(petition)) and rules.shown_on_board(
         uploader_id=attachment.uploader_id,
         author_id=petition.author_id,
         in_public_entry=await _in_public_entry(session, attachment),

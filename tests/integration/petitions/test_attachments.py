@@ -208,9 +208,13 @@ async def test_board_shows_anyone_the_authors_images_and_photos_of_public_entrie
         assert (await attach.read(shown, reader)).status_code == 200
         assert (await attach.read(in_note, reader)).status_code == 404
         assert (await attach.read(unused, reader)).status_code == 404
-    for insider in (author, manager):
-        for image in (original, shown, in_note, unused):
-            assert (await attach.read(image, insider)).status_code == 200
+    for image in (original, shown, in_note, unused):
+        assert (await attach.read(image, manager)).status_code == 200
+    # The author sees their own and what staff published, not a photo staff have not shown.
+    assert (await attach.read(original, author)).status_code == 200
+    assert (await attach.read(shown, author)).status_code == 200
+    assert (await attach.read(in_note, author)).status_code == 404
+    assert (await attach.read(unused, author)).status_code == 404
 
 
 async def test_a_public_petition_not_yet_accepted_shows_nothing_to_others(attach: AttachHarness):
@@ -274,5 +278,7 @@ async def test_photos_of_a_real_progress_update_show_on_the_public_board(
     for shown in board["attachments"]:
         assert (await petitions.client.get(shown["url"])).status_code == 200
     assert (await petitions.client.get(spare["url"])).status_code == 404
-    assert (await petitions.client.get(spare["url"], headers=author.headers)).status_code == 200
+    # An unpublished staff photo stays with staff, even from the author.
+    assert (await petitions.client.get(spare["url"], headers=author.headers)).status_code == 404
+    assert (await petitions.client.get(spare["url"], headers=staff.headers)).status_code == 200
     assert files_under(uploads_in_tmp)  # the files went where the settings said
