@@ -10,6 +10,8 @@ from services.petitions.cases import api as cases_api
 from services.petitions.categories import api as categories_api
 from services.petitions.config import Settings
 from services.petitions.consumers import SUBSCRIPTIONS
+from services.petitions.scheduler import start_jobs
+from services.petitions.stats import api as stats_api
 
 
 def create_app(
@@ -19,8 +21,9 @@ def create_app(
         settings or Settings(),
         title="善治 · 村民说事",
         # Fixed paths (categories, public, stats) before /{petition_id}.
-        routers=[categories_api.router, cases_api.router],
+        routers=[categories_api.router, stats_api.router, cases_api.router],
         subscriptions=SUBSCRIPTIONS,
+        on_startup=[start_jobs],
         # Time is injectable: tests move it to run deadlines, escalation and auto-close.
         clock=clock,
     )
