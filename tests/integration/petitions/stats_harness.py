@@ -10,8 +10,8 @@ into petitions' tables in the states a test needs (the actions' API is tested el
 from __future__ import annotations
 
 import asyncio
-import json
 import itertools
+import json
 import random
 import uuid
 from collections.abc import AsyncIterator

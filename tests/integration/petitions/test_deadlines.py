@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import asyncpg
 import pytest
 from aiokafka import ConsumerRecord
 
-from kit.db import asyncpg_dsn
+from kit.db import asyncpg_dsn, unit_of_work
 from kit.errors import NotFound
-from kit.db import unit_of_work
 from services.petitions.cases import access
 from services.petitions.deadlines import service as deadlines
 from tests.integration import support
@@ -25,7 +25,7 @@ ESCALATED = "org.shanzhi.petitions.petition.escalated.v1"
 CLOSED = "org.shanzhi.petitions.petition.closed.v1"
 
 
-def _escalations(records: list[ConsumerRecord], petition_id: uuid.UUID) -> list[dict]:
+def _escalations(records: list[ConsumerRecord], petition_id: uuid.UUID) -> list[dict[str, Any]]:
     events = [json.loads(r.value) for r in records]
     return [e for e in events if e["type"] == ESCALATED and e["subject"] == str(petition_id)]
 
