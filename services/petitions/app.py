@@ -6,6 +6,7 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from kit.service import create_service_app
+from services.petitions.cases import actions_api
 from services.petitions.cases import api as cases_api
 from services.petitions.categories import api as categories_api
 from services.petitions.config import Settings
@@ -21,7 +22,7 @@ def create_app(
         settings or Settings(),
         title="善治 · 村民说事",
         # Fixed paths (categories, public, stats) before /{petition_id}.
-        routers=[categories_api.router, stats_api.router, cases_api.router],
+        routers=[categories_api.router, stats_api.router, cases_api.router, actions_api.router],
         subscriptions=SUBSCRIPTIONS,
         on_startup=[start_jobs],
         # Time is injectable: tests move it to run deadlines, escalation and auto-close.

@@ -1,7 +1,171 @@
-"""Petitions: /api/petitions, one petition, its actions, supports and the public board."""
+"""Petitions: /api/petitions — raise, read, list, the public board, supports.
+
+Actions live in cases/actions_api.py (one route per action, each with its own body).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse
+
+from kit import idempotency
+from kit.deps import CurrentPrincipal, VerifiedResident
+from kit.errors import Forbidden, Invalid
+from services.petitions.cases import access, board, reads, supports, views
+from services.petitions.cases.reads import ListQuery, StatusFilter
+from services.petitions.cases.schemas import (
+    PetitionCreate,
+    PetitionOut,
+    PetitionPage,
+    SupportOut,
+)
+from services.petitions.cases.service import Draft, submit
+from services.petitions.categories import rules as category_rules
+from services.petitions.categories import service as categories
+from services.petitions.deps import Now, Session
+from services.petitions.directory import service as directory
 
 router = APIRouter(tags=["petitions"])
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias=idempotency.HEADER, pattern=idempotency.KEY_PATTERN, description="重试用同一键"),
+]
+
+
+@router.post("", status_code=201, response_model=PetitionOut)
+async def raise_petition(
+    body: PetitionCreate,
+    resident: VerifiedResident,
+    session: Session,
+    now: Now,
+    key: IdempotencyKey = None,
+) -> PetitionOut | JSONResponse:
+    scope = f"submit:{resident.sub}"
+    if key is not None:
+        stored = await idempotency.claim(session, scope=scope, key=key, request=body)
+        if stored is not None:
+            return stored.response()
+    if resident.community_id != str(body.community_id):
+        raise Forbidden("只能向本人所在社区提出诉求", field="community_id")
+    path = await directory.community_path(session, body.community_id)
+    if path is None:
+        raise Invalid("社区信息尚未同步，请稍后再试", field="community_id")
+    category = await categories.for_petition(
+        session=session,
+        category_id=body.category_id,
+        community_id=body.community_id,
+        field="category_id",
+    )
+    draft = Draft(
+        community_id=body.community_id,
+        community_path=path,
+        category=category,
+        title=body.title,
+        content=body.content,
+        lat=body.location.lat,
+        long=body.location.long,
+        address=body.location.address,
+        visibility=body.visibility,
+        anonymous_on_board=body.anonymous_on_board,
+        attributes=category_rules.check_answers(category.attributes, body.attributes),
+    )
+    person = await directory.resident_or_none(session, uuid.UUID(resident.sub))
+    petition = await submit(
+        session=session,
+        draft=draft,
+        author_id=uuid.UUID(resident.sub),
+        author_name=person.name if person else (resident.name or "居民"),
+        now=now,
+    )
+    viewer = access.viewer_of(resident, petition)
+    answer = await views.petition_out(session, petition, viewer)
+    if key is not None:
+        await idempotency.complete(
+            session, scope=scope, key=key, status=201, body=answer.model_dump(mode="json")
+        )
+    await session.commit()
+    return answer
+
+
+@router.get("")
+async def list_petitions(
+    principal: CurrentPrincipal,
+    session: Session,
+    community_id: uuid.UUID | None = None,
+    status: StatusFilter | None = None,
+    assignee: Annotated[str | None, Query(pattern="^me$")] = None,
+    mine: bool = False,
+    overdue: bool | None = None,
+    escalated: bool | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> PetitionPage:
+    """Mine (`mine=true`), assigned to me (`assignee=me`), or the staff queue of my units."""
+    query = ListQuery(
+        community_id=community_id,
+        status=status,
+        mine=mine,
+        assigned_to_me=assignee == "me",
+        overdue=overdue,
+        escalated=escalated,
+        cursor=cursor,
+        limit=limit,
+    )
+    return await reads.page(session, principal, query)
+
+
+@router.get("/public")
+async def public_board(
+    session: Session,
+    community_id: uuid.UUID,
+    sort: board.Sort = "latest",
+    category_id: uuid.UUID | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> board.BoardPage:
+    """Open to anyone, signed in or not: the community's public petitions from acceptance on."""
+    return await board.board_page(
+        session,
+        community_id=community_id,
+        sort=sort,
+        category_id=category_id,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+@router.get("/public/{petition_id}")
+async def public_petition(petition_id: uuid.UUID, session: Session) -> PetitionOut:
+    petition = await board.board_petition(session, petition_id)
+    return await views.petition_out(session, petition, None)
+
+
+@router.get("/{petition_id}")
+async def read_petition(
+    petition_id: uuid.UUID, principal: CurrentPrincipal, session: Session
+) -> PetitionOut:
+    petition, viewer = await access.load(session, principal, petition_id)
+    return await views.petition_out(session, petition, viewer)
+
+
+@router.post("/{petition_id}/support")
+async def support_petition(
+    petition_id: uuid.UUID, resident: VerifiedResident, session: Session, now: Now
+) -> SupportOut:
+    answer = await supports.support(
+        session=session, principal=resident, petition_id=petition_id, now=now
+    )
+    await session.commit()
+    return answer
+
+
+@router.delete("/{petition_id}/support")
+async def withdraw_support(
+    petition_id: uuid.UUID, resident: VerifiedResident, session: Session
+) -> SupportOut:
+    answer = await supports.withdraw(session=session, principal=resident, petition_id=petition_id)
+    await session.commit()
+    return answer

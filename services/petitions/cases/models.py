@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.petitions.base import Base, Timestamps, one_of
+from services.petitions.base import Base, one_of
 
 STATES = (
     "submitted",
@@ -42,7 +42,7 @@ VISIBILITIES = ("public", "private")
 ENTRY_KINDS = ("status", "reply", "note", "progress", "rating", "escalation", "adoption")
 
 
-class Petition(Timestamps, Base):
+class Petition(Base):
     __tablename__ = "petitions"
     __table_args__ = (
         CheckConstraint(one_of("status", STATES), name="status"),
@@ -111,6 +111,10 @@ class Petition(Timestamps, Base):
     # Where it came from: the app, or an Open311 client (a partner key).
     source: Mapped[str] = mapped_column(String(16), server_default=text("'app'"))
     partner_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Set by the code at every change (the request's clock), never by an ON UPDATE default
+    # that would expire the attribute mid-request.
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class TimelineEntry(Base):

@@ -135,3 +135,7 @@ async def resident(session: AsyncSession, resident_id: uuid.UUID) -> Resident:
     if found is None:
         raise NotFound("居民不存在")
     return found
+
+
+async def resident_or_none(session: AsyncSession, resident_id: uuid.UUID) -> Resident | None:
+    return await session.get(Resident, resident_id)

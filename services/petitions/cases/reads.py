@@ -1,0 +1,112 @@
+"""Lists of petitions: mine, assigned to me, and a staff member's queue within their units."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kit.auth import Principal
+from kit.deps import StaffScope
+from kit.errors import Forbidden
+from kit.pagination import decode_cursor, keyset_page
+from services.petitions.cases.models import Petition
+from services.petitions.cases.rules import TERMINAL_STATES
+from services.petitions.cases.schemas import PetitionPage
+from services.petitions.cases.views import summary_out
+from services.petitions.deps import MANAGERS
+from services.petitions.directory import service as directory
+
+StatusFilter = Literal[
+    "open",
+    "submitted",
+    "accepted",
+    "rejected",
+    "cancelled",
+    "assigned",
+    "in_progress",
+    "resolved",
+    "reopened",
+    "closed",
+]
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    community_id: uuid.UUID | None
+    status: StatusFilter | None
+    mine: bool
+    assigned_to_me: bool
+    overdue: bool | None
+    escalated: bool | None
+    cursor: str | None
+    limit: int
+
+
+def within(paths: tuple[str, ...]) -> ColumnElement[bool]:
+    """Petitions of communities on or below any of `paths` (ids hold no LIKE wildcards)."""
+    return or_(
+        *(
+            or_(Petition.community_path == p, Petition.community_path.like(p.rstrip("/") + "/%"))
+            for p in paths
+        )
+    )
+
+
+def assigned_to(principal: Principal) -> ColumnElement[bool]:
+    units = [uuid.UUID(g.unit_id) for g in principal.roles]
+    mine = Petition.assignee_id == uuid.UUID(principal.sub)
+    return or_(mine, Petition.assignee_unit_id.in_(units)) if units else mine
+
+
+async def page(session: AsyncSession, principal: Principal, query: ListQuery) -> PetitionPage:
+    stmt = select(Petition)
+    if query.mine:
+        stmt = stmt.where(Petition.author_id == uuid.UUID(principal.sub))
+    elif query.assigned_to_me:
+        if not principal.is_staff:
+            raise Forbidden("需要工作人员权限", field="assignee")
+        stmt = stmt.where(assigned_to(principal))
+    else:
+        scope = StaffScope(principal, MANAGERS)
+        if not scope.unit_paths:
+            raise Forbidden("需要工作人员权限；居民请使用 mine=true")
+        stmt = stmt.where(within(scope.unit_paths))
+    if query.community_id is not None:
+        if not (query.mine or query.assigned_to_me):
+            await directory.covered_community(
+                session, StaffScope(principal, MANAGERS), query.community_id
+            )
+        stmt = stmt.where(Petition.community_id == query.community_id)
+    stmt = _filters(stmt, query)
+    if query.cursor:
+        at, after = decode_cursor(query.cursor)
+        stmt = stmt.where(tuple_(Petition.created_at, Petition.id) < tuple_(at, after))
+    rows = await session.scalars(
+        stmt.order_by(Petition.created_at.desc(), Petition.id.desc()).limit(query.limit + 1)
+    )
+    items, cursor = keyset_page(list(rows), query.limit, lambda p: (p.created_at, p.id))
+    return PetitionPage(items=[summary_out(p, full=True) for p in items], next_cursor=cursor)
+
+
+def _filters(stmt: Select[Petition], query: ListQuery) -> Select[Petition]:
+    if query.status == "open":
+        stmt = stmt.where(Petition.status.not_in(TERMINAL_STATES))
+    elif query.status is not None:
+        stmt = stmt.where(Petition.status == query.status)
+    if query.overdue is not None:
+        stmt = stmt.where(
+            Petition.overdue_since.is_not(None)
+            if query.overdue
+            else Petition.overdue_since.is_(None)
+        )
+    if query.escalated is not None:
+        stmt = stmt.where(
+            and_(Petition.escalated_to_unit_id.is_not(None))
+            if query.escalated
+            else Petition.escalated_to_unit_id.is_(None)
+        )
+    return stmt
