@@ -68,13 +68,8 @@ def escalation_target(community_path: str) -> uuid.UUID | None:
     return parent_of(community_path)
 
 
-def closes_unrated(
-    status: str, resolved_at: datetime | None, rating: int | None, now: datetime
-) -> bool:
-    """A resolved petition closes by itself once its rating window passed without a rating."""
-    return (
-        status == "resolved"
-        and rating is None
-        and resolved_at is not None
-        and now > resolved_at + RATING_WINDOW
-    )
+def closes_unrated(status: str, resolved_at: datetime | None, now: datetime) -> bool:
+    """A resolved petition closes by itself once its rating window passed. Still `resolved`
+    means unrated since this resolution: a rating closes or reopens it at once (a rating
+    left from before a reopening is an old one, so `rating` itself is not looked at)."""
+    return status == "resolved" and resolved_at is not None and now > resolved_at + RATING_WINDOW

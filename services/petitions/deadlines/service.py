@@ -69,11 +69,7 @@ def _escalation_due(now: datetime) -> ColumnElement[bool]:
 
 def _close_due(now: datetime) -> ColumnElement[bool]:
     """SQL for rules.closes_unrated."""
-    return and_(
-        Petition.status == "resolved",
-        Petition.rating.is_(None),
-        Petition.resolved_at < now - RATING_WINDOW,
-    )
+    return and_(Petition.status == "resolved", Petition.resolved_at < now - RATING_WINDOW)
 
 
 async def run_deadlines(
@@ -161,7 +157,7 @@ async def _escalate(session: AsyncSession, petition: Petition, now: datetime) ->
 
 
 async def _close_unrated(session: AsyncSession, petition: Petition, now: datetime) -> bool:
-    if not closes_unrated(petition.status, petition.resolved_at, petition.rating, now):
+    if not closes_unrated(petition.status, petition.resolved_at, now):
         return False
     before = petition.status
     petition.status = transition(FLOW, before, "close")

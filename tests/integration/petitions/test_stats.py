@@ -13,14 +13,13 @@ import pytest
 
 from services.petitions.categories.models import Category
 from services.petitions.stats.rules import LOCAL
-from tests.integration.petitions.stats_harness import Harness, Unit, identity, petitions
-
-__all__ = ["identity", "petitions"]
+from tests.integration.petitions.conftest import PetitionsHarness, Unit
+from tests.integration.petitions.stats_harness import insert_category, insert_petition
 
 
 @dataclass
 class Scene:
-    h: Harness
+    h: PetitionsHarness
     town: Unit
     a: Unit
     b: Unit
@@ -35,7 +34,7 @@ class Scene:
 
 
 async def _handled(
-    h: Harness,
+    h: PetitionsHarness,
     community: Unit,
     category: Category,
     at: datetime,
@@ -49,7 +48,8 @@ async def _handled(
     accepted = at + timedelta(hours=accept_h) if accept_h is not None else None
     resolved = at + timedelta(hours=resolve_h) if resolve_h is not None else None
     due = accepted + timedelta(days=category.resolve_within_days) if accepted else None
-    await h.petition(
+    await insert_petition(
+        h,
         community,
         category,
         at=at,
@@ -62,15 +62,16 @@ async def _handled(
 
 
 @pytest.fixture
-async def scene(petitions: Harness) -> Scene:
+async def scene(petitions: PetitionsHarness) -> Scene:
     h = petitions
     a, b, quiet = [await h.community("t1") for _ in range(3)]
     other = await h.community("t2")
     now = h.clock()
     start, end = now - timedelta(days=20), now
     t = start + timedelta(days=1)
-    a_env, a_road = await h.category(a, "环境卫生"), await h.category(a, "道路交通")
-    b_env, other_env = await h.category(b, "环境卫生"), await h.category(other, "环境卫生")
+    a_env, a_road = await insert_category(h, a, "环境卫生"), await insert_category(h, a, "道路交通")
+    b_env = await insert_category(h, b, "环境卫生")
+    other_env = await insert_category(h, other, "环境卫生")
     # Community A: 5 in the period.
     await _handled(h, a, a_env, t, status="closed", accept_h=2, resolve_h=26, rating=5)
     await _handled(
@@ -89,7 +90,7 @@ async def scene(petitions: Harness) -> Scene:
     await _handled(h, b, b_env, end, status="submitted")
     # Another town's community: never in t1's figures.
     await _handled(h, other, other_env, t, status="closed", accept_h=1, resolve_h=2, rating=1)
-    return Scene(h, h.towns["t1"], a, b, quiet, other, start, end)
+    return Scene(h, await h.town("t1"), a, b, quiet, other, start, end)
 
 
 def _statuses(**counts: int) -> dict[str, int]:
@@ -99,7 +100,7 @@ def _statuses(**counts: int) -> dict[str, int]:
 
 async def test_town_dashboard_shows_each_community_and_true_totals(scene: Scene) -> None:
     staff = await scene.h.staff(scene.town, "district_admin")
-    answer = await scene.h.client.get(scene.query(scene.town), headers=staff)
+    answer = await scene.h.client.get(scene.query(scene.town), headers=staff.headers)
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["unit_id"] == str(scene.town.id)
@@ -146,21 +147,21 @@ async def test_town_dashboard_shows_each_community_and_true_totals(scene: Scene)
 
 async def test_community_staff_see_their_community_only(scene: Scene) -> None:
     staff = await scene.h.staff(scene.a, "community_staff")
-    mine = await scene.h.client.get(scene.query(scene.a), headers=staff)
+    mine = await scene.h.client.get(scene.query(scene.a), headers=staff.headers)
     assert mine.status_code == 200, mine.text
     assert [c["community_id"] for c in mine.json()["communities"]] == [str(scene.a.id)]
     assert mine.json()["totals"]["total"] == 5
     for unit in (scene.town, scene.b):  # the town above, a neighbour beside
-        answer = await scene.h.client.get(scene.query(unit), headers=staff)
+        answer = await scene.h.client.get(scene.query(unit), headers=staff.headers)
         assert answer.status_code == 404, answer.text
 
 
 async def test_staff_of_another_town_get_404_as_for_an_unknown_unit(scene: Scene) -> None:
-    staff = await scene.h.staff(scene.h.towns["t2"], "district_admin")
-    answer = await scene.h.client.get(scene.query(scene.town), headers=staff)
+    staff = await scene.h.staff(await scene.h.town("t2"), "district_admin")
+    answer = await scene.h.client.get(scene.query(scene.town), headers=staff.headers)
     assert answer.status_code == 404
     unknown = await scene.h.client.get(
-        f"/api/petitions/stats?unit_id={uuid.uuid4()}", headers=staff
+        f"/api/petitions/stats?unit_id={uuid.uuid4()}", headers=staff.headers
     )
     assert unknown.status_code == 404
     assert answer.json()["detail"] == unknown.json()["detail"]
@@ -168,7 +169,7 @@ async def test_staff_of_another_town_get_404_as_for_an_unknown_unit(scene: Scene
 
 async def test_residents_may_not_read_the_dashboard(scene: Scene) -> None:
     resident = await scene.h.resident(scene.a)
-    answer = await scene.h.client.get(scene.query(scene.a), headers=resident)
+    answer = await scene.h.client.get(scene.query(scene.a), headers=resident.headers)
     assert answer.status_code == 403
 
 
@@ -181,12 +182,12 @@ BAD_PERIODS = [
 ]
 
 
-async def test_bad_periods_are_422_naming_the_field(petitions: Harness) -> None:
+async def test_bad_periods_are_422_naming_the_field(petitions: PetitionsHarness) -> None:
     community = await petitions.community()
     staff = await petitions.staff(community)
     for span, field in BAD_PERIODS:
         answer = await petitions.client.get(
-            f"/api/petitions/stats?unit_id={community.id}&{span}", headers=staff
+            f"/api/petitions/stats?unit_id={community.id}&{span}", headers=staff.headers
         )
         assert answer.status_code == 422, (span, answer.text)
         assert answer.json()["field"] == field, span
@@ -197,7 +198,7 @@ async def test_plain_dates_are_whole_shanghai_days(scene: Scene) -> None:
     staff = await scene.h.staff(scene.town, "district_admin")
     day = (scene.start + timedelta(days=1)).astimezone(LOCAL).date().isoformat()
     answer = await scene.h.client.get(
-        f"/api/petitions/stats?unit_id={scene.town.id}&from={day}&to={day}", headers=staff
+        f"/api/petitions/stats?unit_id={scene.town.id}&from={day}&to={day}", headers=staff.headers
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["totals"]["total"] == 7

@@ -84,11 +84,11 @@ def test_a_root_unit_has_nowhere_to_escalate() -> None:
 
 def test_resolved_petition_closes_after_seven_days_without_rating() -> None:
     resolved = T0
-    assert not closes_unrated("resolved", resolved, None, resolved + timedelta(days=7))
-    assert closes_unrated("resolved", resolved, None, resolved + timedelta(days=7, seconds=1))
+    assert not closes_unrated("resolved", resolved, resolved + timedelta(days=7))
+    assert closes_unrated("resolved", resolved, resolved + timedelta(days=7, seconds=1))
 
 
-def test_rated_or_reopened_petition_does_not_close_by_timeout() -> None:
+def test_reopened_or_closed_petition_does_not_close_by_timeout() -> None:
     late = T0 + timedelta(days=30)
-    assert not closes_unrated("resolved", T0, 4, late)
-    assert not closes_unrated("reopened", T0, None, late)
+    assert not closes_unrated("reopened", None, late)
+    assert not closes_unrated("closed", T0, late)
