@@ -1,8 +1,9 @@
 """The cadre dashboard: per community of a unit, what came in, how fast, how well rated.
 
-Each figure family is one grouped query over the unit's subtree (`community_path` by prefix,
-on ix_petitions_path_created) within the period; GROUPING SETS give each community's row and
-the unit's total in the same pass, so totals (medians included) are true figures, not sums.
+Each figure family (counts, speed and ratings; categories; overdue now) is one grouped query
+over the unit's subtree (`community_path` by prefix, on ix_petitions_path_created) within the
+period; GROUPING SETS give each community's row and the unit's total in the same pass, so
+totals (medians included) are true figures, not sums of communities' figures.
 """
 
 from __future__ import annotations
@@ -67,15 +68,12 @@ async def dashboard(
 ) -> Dashboard:
     path = await unit_path(session, scope, unit_id)
     in_period = and_(within(path), Petition.created_at >= start, Petition.created_at < end)
-    statuses = await _statuses(session, in_period)
+    figures = await _figures_by_community(session, in_period)
     categories = await _categories(session, in_period)
-    timings = await _timings(session, in_period)
     overdue = await _overdue(session, path, now)
-    ids = await _communities(session, path) | {k for k in statuses if k is not None}
+    ids = await _communities(session, path) | {k for k in figures if k is not None}
     communities = [
-        CommunityFigures(
-            community_id=cid, **_figures(statuses, categories[cid], timings, overdue, cid)
-        )
+        CommunityFigures(community_id=cid, **_figures(figures, categories[cid], overdue, cid))
         for cid in sorted(ids, key=str)
     ]
     every = [(c.name, c.count) for cid in ids for c in categories[cid]]
@@ -85,7 +83,7 @@ async def dashboard(
         from_=start,
         to=end,
         communities=communities,
-        totals=Figures(**_figures(statuses, total_categories, timings, overdue, TOTAL)),
+        totals=Figures(**_figures(figures, total_categories, overdue, TOTAL)),
     )
 
 
@@ -122,45 +120,44 @@ def _overdue_counts(overdue: dict[Key, Overdue], key: Key) -> dict[str, int]:
 
 
 def _figures(
-    statuses: dict[Key, dict[str, int]],
+    figures: dict[Key, Row[Any]],
     categories: list[CategoryCount],
-    timings: dict[Key, Row[Any]],
     overdue: dict[Key, Overdue],
     key: Key,
 ) -> dict[str, Any]:
-    counts = statuses.get(key, {})
-    t = timings.get(key)
-    rated = int(t.rated) if t is not None else 0
+    f = figures.get(key)
+    if f is None:  # a community with nothing in the period
+        return _nothing(categories, overdue, key)
+    by_status = {state: int(f._mapping[state]) for state in STATES}
     return {
-        "total": sum(counts.values()),
-        "by_status": {state: counts.get(state, 0) for state in STATES},
+        "total": sum(by_status.values()),
+        "by_status": by_status,
         "by_category": categories,
         "overdue_now": _overdue_counts(overdue, key)["overdue_now"],
-        "median_hours_to_accept": rules.hours(t.accept_s if t is not None else None),
-        "median_hours_to_resolve": rules.hours(t.resolve_s if t is not None else None),
-        "ratings": rated,
-        "satisfaction": rules.share(int(t.happy), rated) if t is not None else None,
-        "average_rating": rules.average(t.average if t is not None else None),
-        "reopen_rate": rules.share(int(t.reopened), int(t.resolved)) if t is not None else None,
+        "median_hours_to_accept": rules.hours(f.accept_s),
+        "median_hours_to_resolve": rules.hours(f.resolve_s),
+        "ratings": int(f.rated),
+        "satisfaction": rules.share(int(f.happy), int(f.rated)),
+        "average_rating": rules.average(f.average),
+        "reopen_rate": rules.share(int(f.reopened_ever), int(f.resolved_ever)),
     }
 
 
-async def _statuses(
-    session: AsyncSession, in_period: ColumnElement[bool]
-) -> dict[Key, dict[str, int]]:
-    stmt = (
-        select(Petition.community_id, Petition.status, func.count())
-        .where(in_period)
-        .group_by(
-            func.grouping_sets(
-                tuple_(Petition.community_id, Petition.status), tuple_(Petition.status)
-            )
-        )
-    )
-    found: dict[Key, dict[str, int]] = defaultdict(dict)
-    for cid, status, count in await session.execute(stmt):
-        found[cid][status] = int(count)
-    return found
+def _nothing(
+    categories: list[CategoryCount], overdue: dict[Key, Overdue], key: Key
+) -> dict[str, Any]:
+    return {
+        "total": 0,
+        "by_status": dict.fromkeys(STATES, 0),
+        "by_category": categories,
+        "overdue_now": _overdue_counts(overdue, key)["overdue_now"],
+        "median_hours_to_accept": None,
+        "median_hours_to_resolve": None,
+        "ratings": 0,
+        "satisfaction": None,
+        "average_rating": None,
+        "reopen_rate": None,
+    }
 
 
 async def _categories(
@@ -185,25 +182,31 @@ def _median_seconds(since: Any, until: Any) -> Any:
     return func.percentile_cont(0.5).within_group(seconds).filter(until.is_not(None))
 
 
-async def _timings(session: AsyncSession, in_period: ColumnElement[bool]) -> dict[Key, Row[Any]]:
+async def _figures_by_community(
+    session: AsyncSession, in_period: ColumnElement[bool]
+) -> dict[Key, Row[Any]]:
+    """Counts by status, medians, ratings and reopenings: one pass over the period's rows."""
+    by_status = [func.count().filter(Petition.status == state).label(state) for state in STATES]
     stmt = (
         select(
             Petition.community_id,
+            *by_status,
             _median_seconds(Petition.created_at, Petition.accepted_at).label("accept_s"),
             _median_seconds(Petition.created_at, Petition.resolved_at).label("resolve_s"),
             func.count(Petition.rating).label("rated"),
             func.count().filter(Petition.rating >= rules.HAPPY).label("happy"),
             func.avg(Petition.rating).label("average"),
-            func.count().filter(Petition.reopen_count > 0).label("reopened"),
+            func.count().filter(Petition.reopen_count > 0).label("reopened_ever"),
             # Resolved at least once: resolved now or since, or reopened after a resolution.
             func.count()
             .filter((Petition.resolved_at.is_not(None)) | (Petition.reopen_count > 0))
-            .label("resolved"),
+            .label("resolved_ever"),
         )
         .where(in_period)
         .group_by(func.grouping_sets(tuple_(Petition.community_id), tuple_()))
     )
-    return {row.community_id: row for row in await session.execute(stmt)}
+    rows: list[Row[Any]] = list(await session.execute(stmt))
+    return {row.community_id: row for row in rows}
 
 
 async def _overdue(session: AsyncSession, path: str, now: datetime) -> dict[Key, Overdue]:
