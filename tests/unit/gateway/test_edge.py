@@ -28,6 +28,9 @@ from gateway.edge import bearer_token, has_dot_segment, public, public_route
         ("GET", "/api/notices/public/notices/42", "standard"),
         ("GET", "/api/petitions/public/board", "standard"),
         ("GET", "/api/petitions/open311/v2/requests.json", "standard"),
+        ("GET", "/open311/v2/discovery.json", "standard"),
+        ("GET", "/open311/v2/services/light.xml", "standard"),
+        ("POST", "/open311/v2/requests.json", "open311"),
         ("GET", "/api/mall/docs", "standard"),
         ("GET", "/api/points/openapi.json", "standard"),
         ("GET", "/docs", "standard"),
@@ -57,6 +60,9 @@ def test_allowlisted_route_is_public_with_its_throttle(method, path, throttle):
         ("GET", "/api/points/communities/a/b/rules"),
         ("GET", "/api/points/accounts/me"),
         ("POST", "/api/petitions/open311/v2/requests.json"),  # Open311 reads only
+        ("PUT", "/open311/v2/requests.json"),  # Open311 has GET and a form POST only
+        ("DELETE", "/open311/v2/requests/1.json"),
+        ("GET", "/open311/v2"),
         ("GET", "/api/notices/public"),
         ("GET", "/api/notices/inbox/stream"),
         ("GET", "/api/me/home"),
