@@ -14,6 +14,8 @@ from services.petitions.categories import api as categories_api
 from services.petitions.config import Settings
 from services.petitions.consumers import SUBSCRIPTIONS
 from services.petitions.open311 import api as open311_api
+from services.petitions.scheduler import start_jobs
+from services.petitions.stats import api as stats_api
 
 
 def create_app(
@@ -26,12 +28,14 @@ def create_app(
         # Fixed paths (categories, public, stats, attachments, open311) before /{petition_id}.
         routers=[
             categories_api.router,
+            stats_api.router,
             attachments_api.router,
             open311_api.router,
             cases_api.router,
             actions_api.router,
         ],
         subscriptions=SUBSCRIPTIONS,
+        on_startup=[start_jobs],
         # Time is injectable: tests move it to run deadlines, escalation and auto-close.
         clock=clock,
     )
