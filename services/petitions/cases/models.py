@@ -79,9 +79,7 @@ class Petition(Base):
         Index(
             "ix_petitions_resolve_due",
             "resolve_due_at",
-            postgresql_where=text(
-                "status IN ('accepted', 'assigned', 'in_progress', 'reopened')"
-            ),
+            postgresql_where=text("status IN ('accepted', 'assigned', 'in_progress', 'reopened')"),
         ),
         Index(
             "ix_petitions_rating_due",
