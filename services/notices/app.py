@@ -6,6 +6,8 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from kit.service import create_service_app
+from services.notices.board import api as board_api
+from services.notices.board.jobs import start_publishing
 from services.notices.config import Settings
 from services.notices.consumers import SUBSCRIPTIONS
 
@@ -17,8 +19,9 @@ def create_app(
     return create_service_app(
         settings,
         title="善治 · 村务公开",
-        routers=[],
+        routers=[board_api.router],
         subscriptions=SUBSCRIPTIONS,
+        on_startup=[start_publishing],
         # Time is injectable: tests move it to publish scheduled notices and run activities.
         clock=clock,
     )
