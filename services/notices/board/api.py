@@ -24,7 +24,7 @@ from services.notices.board.schemas import (
 )
 from services.notices.deps import NoticeManager, Now, Session
 
-router = APIRouter(prefix="/notices", tags=["notices"])
+router = APIRouter(tags=["notices"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

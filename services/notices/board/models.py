@@ -54,7 +54,7 @@ class Notice(Timestamps, Base):
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     require_ack: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    sheet: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    sheet: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
     status: Mapped[str] = mapped_column(String(16), server_default=text("'draft'"))
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     publish_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -79,7 +79,7 @@ class NoticeVersion(Base):
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     require_ack: Mapped[bool] = mapped_column(Boolean)
-    sheet: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    sheet: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
     # When this text stopped being the current one, and who replaced it.
     replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     replaced_by: Mapped[uuid.UUID] = mapped_column(Uuid)
