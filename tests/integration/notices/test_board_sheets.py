@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Any
 
 from openpyxl import load_workbook
@@ -86,7 +87,7 @@ async def test_resident_downloads_the_sheet_as_xlsx_and_csv(board: BoardHarness)
     assert rows[2] == ["日期", "摘要", "收入（元）", "支出（元）", "凭证号", "备注"]
     assert rows[3][1:3] == ["期初余额", 1000]
     assert rows[4][1:5] == ["上级拨付村道维修款", 5000, 0, "记-001"]
-    assert rows[4][0].date().isoformat() == "2026-10-03"
+    assert rows[4][0] == datetime(2026, 10, 3)
     assert rows[5][1] == '=HYPERLINK("http://evil")'
     assert ws.cell(6, 2).data_type == "s"
     assert rows[5][3] == 1234.56
