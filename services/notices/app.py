@@ -6,7 +6,9 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from kit.service import create_service_app
+from kit.storage import LocalDiskStorage, install_storage
 from services.notices.board import api as board_api
+from services.notices.board import attachments_api
 from services.notices.board.jobs import start_publishing
 from services.notices.config import Settings
 from services.notices.consumers import SUBSCRIPTIONS
@@ -16,12 +18,14 @@ def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
 ) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="善治 · 村务公开",
-        routers=[board_api.router],
+        routers=[attachments_api.router, board_api.router],
         subscriptions=SUBSCRIPTIONS,
         on_startup=[start_publishing],
         # Time is injectable: tests move it to publish scheduled notices and run activities.
         clock=clock,
     )
+    install_storage(app, LocalDiskStorage(settings.storage_root))
+    return app

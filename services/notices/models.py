@@ -1,7 +1,20 @@
 """Every table of the notices database, imported once so the metadata is complete."""
 
 from services.notices.base import Base
-from services.notices.board.models import Notice, NoticeReceipt, NoticeVersion
+from services.notices.board.models import (
+    Notice,
+    NoticeAttachment,
+    NoticeReceipt,
+    NoticeVersion,
+)
 from services.notices.directory.models import Resident, Unit
 
-__all__ = ["Base", "Notice", "NoticeReceipt", "NoticeVersion", "Resident", "Unit"]
+__all__ = [
+    "Base",
+    "Notice",
+    "NoticeAttachment",
+    "NoticeReceipt",
+    "NoticeVersion",
+    "Resident",
+    "Unit",
+]

@@ -130,7 +130,7 @@ async def read_notice(
     if as_staff:
         return await views.staff_view(session, notice)
     receipt = await reads.record_read(session, notice, uuid.UUID(principal.sub), now)
-    answer = views.resident_view(notice, receipt)
+    answer = await views.resident_view(session, notice, receipt)
     await session.commit()
     return answer
 
@@ -147,7 +147,7 @@ async def acknowledge_notice(
     found = await session.get(Notice, notice_id)
     notice = await reads.resident_reads(session, principal, found, now)
     receipt = await reads.acknowledge(session, notice, uuid.UUID(principal.sub), now)
-    answer = views.resident_view(notice, receipt)
+    answer = await views.resident_view(session, notice, receipt)
     await session.commit()
     return answer
 

@@ -90,6 +90,13 @@ class SheetOut(BaseModel):
     closing_balance_fen: int
 
 
+class AttachmentOut(BaseModel):
+    id: uuid.UUID
+    content_type: str
+    size_bytes: int
+    url: str
+
+
 class VersionOut(BaseModel):
     version: int
     title: str
@@ -115,6 +122,7 @@ class NoticeOut(BaseModel):
     expires_at: datetime | None
     pinned: bool
     sheet: SheetOut | None
+    attachments: list[AttachmentOut] = []
     # The reader's own receipt (residents); None for staff views.
     read_at: datetime | None = None
     acked_at: datetime | None = None

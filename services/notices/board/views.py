@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.notices.board.attachments import of_notice, url_of
 from services.notices.board.models import Notice, NoticeReceipt, NoticeVersion
-from services.notices.board.schemas import NoticeOut, SheetOut, VersionOut
+from services.notices.board.schemas import AttachmentOut, NoticeOut, SheetOut, VersionOut
 
 
 def _base(notice: Notice) -> NoticeOut:
@@ -28,14 +29,28 @@ def _base(notice: Notice) -> NoticeOut:
     )
 
 
-def resident_view(notice: Notice, receipt: NoticeReceipt) -> NoticeOut:
+async def _with_files(session: AsyncSession, notice: Notice) -> NoticeOut:
     out = _base(notice)
+    out.attachments = [
+        AttachmentOut(
+            id=a.id,
+            content_type=a.content_type,
+            size_bytes=a.size_bytes,
+            url=url_of(notice.id, a.id),
+        )
+        for a in await of_notice(session, notice)
+    ]
+    return out
+
+
+async def resident_view(session: AsyncSession, notice: Notice, receipt: NoticeReceipt) -> NoticeOut:
+    out = await _with_files(session, notice)
     out.read_at, out.acked_at = receipt.read_at, receipt.acked_at
     return out
 
 
 async def staff_view(session: AsyncSession, notice: Notice) -> NoticeOut:
-    out = _base(notice)
+    out = await _with_files(session, notice)
     out.withdrawn_at, out.withdraw_reason = notice.withdrawn_at, notice.withdraw_reason
     versions = await session.scalars(
         select(NoticeVersion)

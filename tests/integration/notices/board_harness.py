@@ -13,6 +13,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -165,7 +166,7 @@ class BoardHarness:
 
 
 @pytest.fixture
-async def board(kafka: str, identity: Identity) -> AsyncIterator[BoardHarness]:
+async def board(kafka: str, identity: Identity, tmp_path: Path) -> AsyncIterator[BoardHarness]:
     name = support.unique("notices_board")
     url = await support.create_database(name)
     try:
@@ -176,6 +177,7 @@ async def board(kafka: str, identity: Identity) -> AsyncIterator[BoardHarness]:
             kafka_bootstrap_servers=kafka,
             outbox_poll_seconds=1,
             consumer_enabled=False,
+            storage_dir=tmp_path / "uploads",
         )
         app = create_app(settings, clock=clock)
         to_identity = httpx.AsyncClient(transport=httpx.ASGITransport(app=identity.app))

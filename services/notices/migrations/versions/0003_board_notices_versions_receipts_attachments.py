@@ -1,8 +1,8 @@
-"""notices board (notices, versions, receipts)
+"""notices board (notices, versions, receipts, attachments)
 
 Revision ID: 0003_board
 Revises: 0002
-Create Date: 2026-11-29 18:07:27.452507
+Create Date: 2026-11-29 18:13:38.867770
 """
 
 from collections.abc import Sequence
@@ -29,7 +29,9 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("body_html", sa.Text(), nullable=False),
         sa.Column("require_ack", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        sa.Column("sheet", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column(
+            "sheet", postgresql.JSONB(none_as_null=True, astext_type=sa.Text()), nullable=True
+        ),
         sa.Column(
             "status", sa.String(length=16), server_default=sa.text("'draft'"), nullable=False
         ),
@@ -85,6 +87,32 @@ def upgrade() -> None:
         "ix_notices_unit_published", "notices", ["unit_id", "status", "published_at"], unique=False
     )
     op.create_table(
+        "notice_attachments",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("notice_id", sa.Uuid(), nullable=False),
+        sa.Column("storage_key", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("uploaded_by", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("size_bytes > 0", name=op.f("ck_notice_attachments_size_positive")),
+        sa.ForeignKeyConstraint(
+            ["notice_id"],
+            ["notices.id"],
+            name=op.f("fk_notice_attachments_notice_id_notices"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_attachments")),
+        sa.UniqueConstraint("storage_key", name=op.f("uq_notice_attachments_storage_key")),
+    )
+    op.create_index(
+        "ix_notice_attachments_notice",
+        "notice_attachments",
+        ["notice_id", "created_at"],
+        unique=False,
+    )
+    op.create_table(
         "notice_receipts",
         sa.Column("notice_id", sa.Uuid(), nullable=False),
         sa.Column("resident_id", sa.Uuid(), nullable=False),
@@ -106,7 +134,9 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("body_html", sa.Text(), nullable=False),
         sa.Column("require_ack", sa.Boolean(), nullable=False),
-        sa.Column("sheet", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column(
+            "sheet", postgresql.JSONB(none_as_null=True, astext_type=sa.Text()), nullable=True
+        ),
         sa.Column("replaced_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("replaced_by", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -123,6 +153,8 @@ def downgrade() -> None:
 
     op.drop_table("notice_versions")
     op.drop_table("notice_receipts")
+    op.drop_index("ix_notice_attachments_notice", table_name="notice_attachments")
+    op.drop_table("notice_attachments")
     op.drop_index("ix_notices_unit_published", table_name="notices")
     op.drop_index(
         "ix_notices_scheduled_due",
