@@ -24,7 +24,7 @@ from services.notices.board.service import release
 log = logging.getLogger("notices.board.jobs")
 
 BATCH = 100
-EVERY_SECONDS = 15.0
+EVERY_SECONDS = 10.0
 
 
 async def publish_due(*, session_factory: async_sessionmaker[AsyncSession], now: datetime) -> int:

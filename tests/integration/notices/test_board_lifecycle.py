@@ -147,3 +147,45 @@ async def test_bad_input_names_the_field_and_writes_nothing(board: BoardHarness)
         assert answer.status_code == 422, (fields, answer.text)
         assert answer.json()["field"] == name
     assert await board.db_val("SELECT count(*) FROM notices") == before
+
+
+async def test_concurrent_pins_in_one_unit_stop_at_three(board: BoardHarness) -> None:
+    community = await board.community()
+    manager = await board.staff(community)
+    notices = [await board.published(manager, community, title=f"公告{i}") for i in range(6)]
+    answers = await asyncio.gather(*(board.act(manager, n["id"], "pin") for n in notices))
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 409, 409, 409]
+    sql = "SELECT count(*) FROM notices WHERE unit_id = $1 AND pinned_at IS NOT NULL"
+    assert await board.db_val(sql, community.id) == 3
+
+
+async def test_the_job_started_with_the_app_publishes_a_due_notice(board: BoardHarness) -> None:
+    """No direct call: the background job app.py starts picks it up within its period."""
+    community = await board.community()
+    manager = await board.staff(community)
+    resident = await board.resident(community)
+    at = board.clock() + timedelta(minutes=30)
+    created = await board.create(manager, community, publish_at=at.isoformat())
+    await board.act(manager, created.json()["id"], "publish")
+    board.clock.advance(minutes=30)
+    for _ in range(80):
+        if created.json()["id"] in await board.ids(resident):
+            break
+        await asyncio.sleep(0.25)
+    assert created.json()["id"] in await board.ids(resident)
+
+
+async def test_patch_refuses_nulls_and_a_new_time_once_scheduled(board: BoardHarness) -> None:
+    community = await board.community()
+    manager = await board.staff(community)
+    at = board.clock() + timedelta(hours=1)
+    notice_id = (await board.create(manager, community, publish_at=at.isoformat())).json()["id"]
+    url = f"/api/notices/{notice_id}"
+    nulled = await board.client.patch(url, json={"title": None}, headers=manager.headers)
+    assert nulled.status_code == 422 and nulled.json()["field"] == "title"
+    await board.act(manager, notice_id, "publish")
+    later = (at + timedelta(hours=1)).isoformat()
+    moved = await board.client.patch(url, json={"publish_at": later}, headers=manager.headers)
+    assert moved.status_code == 409
+    kept = await board.client.patch(url, json={"title": "新标题"}, headers=manager.headers)
+    assert kept.status_code == 200 and kept.json()["version"] == 1
