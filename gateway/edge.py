@@ -67,6 +67,7 @@ PUBLIC_ROUTES = (
     public("GET", "/api/points/communities/{community_id}/publicity"),
     public("GET", "/api/points/communities/{community_id}/settings"),
     public("GET", "/api/notices/public/**"),
+    public("GET", "/api/petitions/public"),  # a community's board (?community_id=)
     public("GET", "/api/petitions/public/**"),
     public("GET", "/api/petitions/open311/**"),
 )

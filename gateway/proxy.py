@@ -254,6 +254,10 @@ def routing_router(services: Iterable[str]) -> APIRouter:
         router.add_api_route(
             f"/api/{name}/{{path:path}}", _forwarder(name), methods=METHODS, name=f"proxy_{name}"
         )
+        # The service's root too (POST/GET /api/petitions): else it answers a slash redirect.
+        router.add_api_route(
+            f"/api/{name}", _forwarder(name), methods=METHODS, name=f"proxy_{name}_root"
+        )
     return router
 
 
