@@ -31,11 +31,25 @@ PARAM_POOLS = {
     "posting_id": "posting",
     "grant_id": "grant",
     "partner_id": "partner",
+    "petition_id": "petition",
+    "category_id": "category",
+    "assignee_id": "staff",
 }
+# Path parameters filled from several pools in turn, each variant its own cells: a petition id
+# is the tenant's private petition and, again, its public one (on the board).
+PATH_VARIANTS = {"petition_id": ("petition", "public_petition")}
 # Ids that only their tenant (or the platform operator) may see: a 2xx answer carrying one of
 # another tenant's is a leak even when the request named none of them.
 PERSON_POOLS = ("resident", "neighbour", "staff", "admin", "town_admin", "spare")
-PRIVATE_POOLS = (*PERSON_POOLS, "household", "claim", "posting", "grant")
+PRIVATE_POOLS = (*PERSON_POOLS, "household", "claim", "posting", "grant", "petition")
+# Routes open to anyone by design (the gateway's allowlist lets them through without a token),
+# and why. Their answers are still scanned: they must never show what is listed in HIDES.
+PUBLIC_BY_DESIGN = {
+    ("GET", "/api/petitions/public"): "a community's board: its accepted public petitions",
+    ("GET", "/api/petitions/public/{petition_id}"): "one petition of the board, author masked",
+}
+# What a public-by-design answer must never carry: private petitions, and who wrote a petition.
+HIDES = ("petition", "resident")
 # Writes that name no id act on the caller's own record or community, not platform-wide state.
 # Any other id-less write is platform-wide (keys, partners): only the operator may make it.
 CALLER_SCOPED = {
@@ -67,6 +81,14 @@ PREFERRED: dict[str, Any] = {
     "password": "Passw0rd!",
     "id_number": "11010519491231002X",
     "amount": 1,
+    "service_code": "matrix",
+    "location": {"address": "矩阵测试地址"},
+}
+# Optional body properties the matrix fills anyway: without them the request is refused as
+# invalid (assign) or would carry no other tenant's id (accept) and so test nothing.
+OPTIONAL_FILLED = {
+    ("POST", "/api/petitions/{petition_id}/actions/assign"): ("assignee_id",),
+    ("POST", "/api/petitions/{petition_id}/actions/accept"): ("assignee_id",),
 }
 CALLERS = (  # label, tenant, role key in Tenant.callers
     ("anonymous", None, None),
@@ -97,7 +119,8 @@ class Cell:
 
     @property
     def public(self) -> bool:
-        return self.declared_public or public_route(self.method, self.path) is not None
+        by_design = (self.method, self.template) in PUBLIC_BY_DESIGN
+        return by_design or self.declared_public or public_route(self.method, self.path) is not None
 
     @property
     def foreign(self) -> bool:
@@ -121,15 +144,25 @@ def cells(service: str, document: dict[str, Any], world: World) -> list[Cell]:
         if not template.startswith("/api/"):
             continue  # health and readiness probes carry no tenant data
         for method, operation in operations.items():
-            for caller, tenant, role in CALLERS:
-                headers = world.tenants[tenant].callers[role] if tenant and role else {}
-                for target in TARGETS:
-                    cell = _cell(service, document, world, method.upper(), template, operation)
-                    made = cell(caller, tenant, role, headers, target)
-                    if made is not None and made.request() not in seen:
-                        seen.add(made.request())  # id-less routes: one request, not one a target
-                        out.append(made)
+            for pools in _variants(operation):
+                cell = _cell(service, document, world, method.upper(), template, operation, pools)
+                for caller, tenant, role in CALLERS:
+                    headers = world.tenants[tenant].callers[role] if tenant and role else {}
+                    for target in TARGETS:
+                        made = cell(caller, tenant, role, headers, target)
+                        if made is not None and made.request() not in seen:
+                            seen.add(made.request())  # id-less routes: one request, not 3
+                            out.append(made)
     return out
+
+
+def _variants(operation: dict[str, Any]) -> list[dict[str, str]]:
+    """The pools to fill path parameters from: one mapping per variant (most routes: one)."""
+    names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+    varied = [n for n in names if n in PATH_VARIANTS]
+    if not varied:
+        return [{}]
+    return [{varied[0]: pool} for pool in PATH_VARIANTS[varied[0]]]
 
 
 def _cell(
@@ -139,6 +172,7 @@ def _cell(
     method: str,
     template: str,
     operation: dict[str, Any],
+    pools: dict[str, str],
 ) -> Any:
     def make(
         caller: str, tenant: str | None, role: str | None, headers: Headers, target: str
@@ -149,12 +183,13 @@ def _cell(
         body_from = other if target != "own" else own
         path, query = template, {}
         for p in operation.get("parameters", []):
-            value = _id(world, p["name"], path_from) if p["in"] == "path" else None
+            value = _path_id(world, p["name"], path_from, pools) if p["in"] == "path" else None
             if p["in"] == "path":
                 path = path.replace("{" + p["name"] + "}", value or str(uuid.uuid4()))
             elif p["in"] == "query" and p["name"] in PARAM_POOLS:
                 query[p["name"]] = _id(world, p["name"], body_from) or str(uuid.uuid4())
-        body = _body(document, operation, world, body_from)
+        filled = OPTIONAL_FILLED.get((method, template), ())
+        body = _body(document, operation, world, body_from, filled)
         if target == "own path, other body" and not _ids_in(body):
             return None  # the same request as "own": nothing of the other tenant in the body
         # A GET's query ids are filters: what it answers is judged by the leak scan instead.
@@ -190,6 +225,11 @@ def _caller_scoped(method: str, template: str) -> bool:
     return "me" in template.split("/") or (method, template) in CALLER_SCOPED
 
 
+def _path_id(world: World, name: str, tenant: str, pools: dict[str, str]) -> str | None:
+    pool = pools.get(name)
+    return world.tenants[tenant].ids.get(pool) if pool else _id(world, name, tenant)
+
+
 def _id(world: World, name: str, tenant: str) -> str | None:
     pool = PARAM_POOLS.get(name)
     if pool == "partner":
@@ -201,11 +241,18 @@ def _ids_in(body: Any) -> list[str]:
     return re.findall(r"[0-9a-f]{8}-[0-9a-f-]{27}", json.dumps(body)) if body is not None else []
 
 
-def _body(document: dict[str, Any], operation: dict[str, Any], world: World, tenant: str) -> Any:
+def _body(
+    document: dict[str, Any],
+    operation: dict[str, Any],
+    world: World,
+    tenant: str,
+    filled: tuple[str, ...] = (),
+) -> Any:
     content = operation.get("requestBody", {}).get("content", {})
     if "application/json" not in content:
         return None
-    return _value(document, content["application/json"]["schema"], "", world, tenant)
+    body = _value(document, content["application/json"]["schema"], "", world, tenant)
+    return {**body, **{name: _id(world, name, tenant) for name in filled}} if filled else body
 
 
 def _value(
@@ -264,8 +311,10 @@ async def run(gw: httpx.AsyncClient, cell: Cell) -> httpx.Response:
 def verdict(cell: Cell, answer: httpx.Response, world: World) -> str | None:
     """Why this answer is abuse, or None: a 2xx on another tenant's (or the platform's) data,
     or a 2xx that shows another tenant's private ids. Public routes are open by design."""
-    if cell.public or not answer.is_success:
+    if not answer.is_success:
         return None
+    if cell.public:
+        return _shown_on_public(cell, answer, world)
     if _only_asked(cell, answer):
         return None
     if cell.foreign:
@@ -278,6 +327,17 @@ def verdict(cell: Cell, answer: httpx.Response, world: World) -> str | None:
             return f"{answer.status_code} shows tenant {name}'s {', '.join(leaked)}"
     if world.partner_id in answer.text and cell.tenant is not None:
         return f"{answer.status_code} shows the platform's partner"
+    return None
+
+
+def _shown_on_public(cell: Cell, answer: httpx.Response, world: World) -> str | None:
+    """A public-by-design answer that shows a private petition or who wrote one."""
+    if (cell.method, cell.template) not in PUBLIC_BY_DESIGN:
+        return None
+    for name, tenant in world.tenants.items():
+        leaked = [p for p in HIDES if tenant.ids.get(p, "-") in answer.text]
+        if leaked:
+            return f"{answer.status_code} on a public route shows tenant {name}'s {leaked}"
     return None
 
 
