@@ -1,6 +1,6 @@
 """The abuse matrix, generated from the services' OpenAPI documents: every operation × caller ×
 target becomes one request, and the expected outcome follows from the gateway's public allowlist
-and from whose ids the request carries. Only the tables below are written by hand."""
+and from whose ids the request carries. Only the tables in abuse_tables.py are written by hand."""
 
 from __future__ import annotations
 
@@ -14,92 +14,25 @@ from typing import Any
 import httpx
 
 from gateway.edge import public_route
+from tests.e2e.abuse_tables import (
+    CALLER_SCOPED,
+    CALLERS,
+    HIDES,
+    OPTIONAL_FILLED,
+    PARAM_POOLS,
+    PATH_VARIANTS,
+    PERSON_POOLS,
+    PREFERRED,
+    PRIVATE_POOLS,
+    PUBLIC_BY_DESIGN,
+    RESIDENT_MAY_ASK_OTHERS,
+    RESIDENT_MAY_NAME_OTHERS,
+    TARGETS,
+)
 from tests.e2e.scene import SHANGHAI
 from tests.e2e.tenants import PLATFORM, Headers, World
 
-# Which fixture a parameter named so is filled from ("partner" is the platform's partner).
-PARAM_POOLS = {
-    "community_id": "community",
-    "unit_id": "community",
-    "parent_id": "town",
-    "person_id": "neighbour",
-    "resident_id": "neighbour",
-    "head_id": "neighbour",
-    "household_id": "household",
-    "claim_id": "claim",
-    "version_id": "version",
-    "posting_id": "posting",
-    "grant_id": "grant",
-    "partner_id": "partner",
-    "petition_id": "petition",
-    "category_id": "category",
-    "assignee_id": "staff",
-}
-# Path parameters filled from several pools in turn, each variant its own cells: a petition id
-# is the tenant's private petition and, again, its public one (on the board).
-PATH_VARIANTS = {"petition_id": ("petition", "public_petition")}
-# Ids that only their tenant (or the platform operator) may see: a 2xx answer carrying one of
-# another tenant's is a leak even when the request named none of them.
-PERSON_POOLS = ("resident", "neighbour", "staff", "admin", "town_admin", "spare")
-PRIVATE_POOLS = (*PERSON_POOLS, "household", "claim", "posting", "grant", "petition")
-# Routes open to anyone by design (the gateway's allowlist lets them through without a token),
-# and why. Their answers are still scanned: they must never show what is listed in HIDES.
-PUBLIC_BY_DESIGN = {
-    ("GET", "/api/petitions/public"): "a community's board: its accepted public petitions",
-    ("GET", "/api/petitions/public/{petition_id}"): "one petition of the board, author masked",
-}
-# What a public-by-design answer must never carry: private petitions, and who wrote a petition.
-HIDES = ("petition", "resident")
-# Writes that name no id act on the caller's own record or community, not platform-wide state.
-# Any other id-less write is platform-wide (keys, partners): only the operator may make it.
-CALLER_SCOPED = {
-    ("POST", "/api/points/claims"): "a resident claims points in the community they live in",
-    ("POST", "/api/identity/households"): "with no head_id the caller founds and heads it",
-}
-# A resident acts for themselves: naming another person's id is acting on someone else's record,
-# even in their own community. Routes where a resident may name another person, and why:
-RESIDENT_MAY_NAME_OTHERS = {
-    ("DELETE", "/api/identity/households/{household_id}/members/{person_id}"): (
-        "the head removes members of the household they head"
-    ),
-}
-# Routes where a resident naming another person only asks: the answer is a pending request
-# the named person must accept, and nothing of theirs changes until they do.
-RESIDENT_MAY_ASK_OTHERS = {
-    ("POST", "/api/identity/households/{household_id}/members"): (
-        "the head invites; the member joins only on accepting the invitation"
-    ),
-}
-# Values for fields whose schema alone would not reach the authorisation check.
-PREFERRED: dict[str, Any] = {
-    "role": "community_staff",
-    "kind": "community",
-    "decision": "approve",
-    "action": "dismiss",
-    "item_code": "VOL-ENV",
-    "phone": "13600000000",
-    "password": "Passw0rd!",
-    "id_number": "11010519491231002X",
-    "amount": 1,
-    "service_code": "matrix",
-    "location": {"address": "矩阵测试地址"},
-}
-# Optional body properties the matrix fills anyway: without them the request is refused as
-# invalid (assign) or would carry no other tenant's id (accept) and so test nothing.
-OPTIONAL_FILLED = {
-    ("POST", "/api/petitions/{petition_id}/actions/assign"): ("assignee_id",),
-    ("POST", "/api/petitions/{petition_id}/actions/accept"): ("assignee_id",),
-}
-CALLERS = (  # label, tenant, role key in Tenant.callers
-    ("anonymous", None, None),
-    ("resident A", "A", "resident"),
-    ("resident B", "B", "resident"),
-    ("community_staff A", "A", "staff"),
-    ("community_admin A", "A", "admin"),
-    ("community_staff B", "B", "staff"),
-    ("district_admin of town A", "A", "town_admin"),
-)
-TARGETS = ("own", "other", "own path, other body")
+__all__ = ["CALLERS", "TARGETS", "Cell", "cells", "run", "verdict"]
 
 
 @dataclass
