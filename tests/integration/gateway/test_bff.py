@@ -147,7 +147,8 @@ async def test_home_lists_the_residents_own_open_petitions_and_not_their_closed_
     approve = f"/api/identity/residents/{person}/verification/approve"
     assert (await gw.post(approve, json={}, headers=admin)).status_code == 200
     me = await bearer(gw, "13712345679", PASSWORD)  # a token that carries `verified`
-    kind = {"community_id": community, "name": "环境卫生", "service_code": "sanitation"}
+    kind: dict[str, Any] = {"community_id": community, "name": "环境卫生"}
+    kind["service_code"] = "sanitation"
     kind |= {"accept_within_hours": 24, "resolve_within_days": 7}
     category = await until_synced(
         lambda: gw.post("/api/petitions/categories", json=kind, headers=admin)
@@ -156,7 +157,8 @@ async def test_home_lists_the_residents_own_open_petitions_and_not_their_closed_
     titles = ("楼道灯坏了", "垃圾桶满了", "路面积水")
     ids = []
     for title in titles:
-        raise_ = {"community_id": community, "category_id": category.json()["id"], "title": title}
+        raise_: dict[str, Any] = {"community_id": community, "title": title}
+        raise_["category_id"] = category.json()["id"]
         raise_ |= {"content": title, "location": {"address": "小北街12号"}, "visibility": "public"}
         made = await until_synced(lambda b=raise_: gw.post("/api/petitions", json=b, headers=me))
         assert made.status_code == 201, made.text
