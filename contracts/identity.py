@@ -116,3 +116,35 @@ class StaffRoleRevoked(_IdentityEvent):
     person_id: str = Id
     role: StaffRole
     unit_id: str = Id
+
+
+class _PartnerEvent(_IdentityEvent):
+    """Keyed by partner id, so a key's issue and revocation reach consumers in order."""
+
+    aggregate_type: ClassVar[str] = "partner"
+
+
+@REGISTRY.register
+class PartnerApiKeyIssued(_PartnerEvent):
+    """A partner platform's Open311 API key: only its SHA-256 travels (the key is shown once,
+    to the root admin who issued it). Petitions looks presented keys up by this digest."""
+
+    event_type: ClassVar[str] = "org.shanzhi.identity.partner.api_key_issued.v1"
+
+    partner_id: str = Id
+    partner_name: str = Field(min_length=1, max_length=64)
+    key_id: str = Id
+    key_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    name: str | None = Field(default=None, max_length=64)
+    issued_at: AwareDatetime
+
+
+@REGISTRY.register
+class PartnerApiKeyRevoked(_PartnerEvent):
+    """The key stops working: revoked by a root admin, or its partner was disabled."""
+
+    event_type: ClassVar[str] = "org.shanzhi.identity.partner.api_key_revoked.v1"
+
+    partner_id: str = Id
+    key_id: str = Id
+    revoked_at: AwareDatetime

@@ -37,6 +37,10 @@ def database_url(server_url: str, database: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def storage_dir(settings: DeploySettings, service: str) -> Path:
+    return settings.data_dir.resolve() / service / "uploads"
+
+
 def _base_env(settings: DeploySettings, bootstrap: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _ADMIN_VARIABLES}
     env.update(
@@ -66,6 +70,8 @@ def service_env(
 ) -> dict[str, str]:
     env = _base_env(settings, bootstrap)
     env.update(SERVICE_NAME=name, DATABASE_URL=database_url(server_url, database_name(name)))
+    # Uploads beside the profile's other data (.data/test/... for the test stack).
+    env["STORAGE_DIR"] = str(storage_dir(settings, name))
     if name == "identity":
         env.update(_admin_env(settings))
     return env

@@ -27,6 +27,8 @@ class Settings(KitSettings):
     rate_limit_person: str = "600/minute"
     rate_limit_anonymous: str = "120/minute"
     rate_limit_login: str = "20/minute"
+    # Open311 POSTs (new service requests) per client IP, on top of the anonymous window.
+    rate_limit_open311: str = "60/minute"
     rate_limit_storage_uri: str = "memory://"
     # The gateway's own /metrics answers loopback peers, and others only with
     # `Authorization: Bearer <METRICS_TOKEN>` when one is set (Prometheus `authorization`).

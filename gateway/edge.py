@@ -33,13 +33,18 @@ class PublicRoute:
         return method in self.methods and self.pattern.fullmatch(path) is not None
 
 
-def public(method: str, template: str, throttle: Throttle = "standard") -> PublicRoute:
-    """A public route: `{name}` stands for one path segment, a trailing `/**` for any below."""
+def path_pattern(template: str) -> re.Pattern[str]:
+    """`{name}` stands for one path segment, a trailing `/**` for any path below."""
     below = template.endswith("/**")
     parts = re.split(r"(\{\w+\})", template.removesuffix("/**"))
     regex = "".join("[^/]+" if re.fullmatch(r"\{\w+\}", p) else re.escape(p) for p in parts)
+    return re.compile(regex + ("/.+" if below else ""))
+
+
+def public(method: str, template: str, throttle: Throttle = "standard") -> PublicRoute:
+    """A public route (`template` as for `path_pattern`); GET brings HEAD along."""
     methods = {method, "HEAD"} if method == "GET" else {method}
-    return PublicRoute(frozenset(methods), re.compile(regex + ("/.+" if below else "")), throttle)
+    return PublicRoute(frozenset(methods), path_pattern(template), throttle)
 
 
 # Everything not listed here needs a valid access token: a route forgotten here is closed,
@@ -69,7 +74,14 @@ PUBLIC_ROUTES = (
     public("GET", "/api/notices/public/**"),
     public("GET", "/api/petitions/public"),  # a community's board (?community_id=)
     public("GET", "/api/petitions/public/**"),
+    # Images of petitions on the public board; the service serves the rest only to those
+    # who may see the petition (404 to anyone else, with or without a token).
+    public("GET", "/api/petitions/attachments/{attachment_id}"),
     public("GET", "/api/petitions/open311/**"),
+    # Open311 GeoReport v2 for partners' clients: reads are open; a POST carries a partner
+    # api_key, which petitions checks, and is limited per client IP here.
+    public("GET", "/open311/v2/**"),
+    public("POST", "/open311/v2/**", "open311"),
 )
 
 

@@ -24,8 +24,9 @@ log = logging.getLogger("gateway.limits")
 
 # What a route is counted against: `standard` is per person when signed in, else per IP;
 # `login` adds the stricter per-IP login window; `none` is not counted here (health probes,
-# signed partner pushes, which the ingress limits per partner).
-Throttle = Literal["standard", "login", "none"]
+# signed partner pushes, which the ingress limits per partner); `open311` adds the Open311
+# POST window per client IP (partners' servers send as anonymous clients with an api_key).
+Throttle = Literal["standard", "login", "open311", "none"]
 
 
 def async_storage_uri(uri: str) -> str:
@@ -42,11 +43,13 @@ class RateLimits:
         person: str,
         anonymous: str,
         login: str,
+        open311: str = "60/minute",
         storage_uri: str = "memory://",
     ) -> None:
         self._person = parse_many(person)
         self._anonymous = parse_many(anonymous)
         self._login = parse_many(login)
+        self._open311 = parse_many(open311)
         self._limiter = MovingWindowRateLimiter(storage_from_string(async_storage_uri(storage_uri)))
 
     @classmethod
@@ -55,6 +58,7 @@ class RateLimits:
             person=settings.rate_limit_person,
             anonymous=settings.rate_limit_anonymous,
             login=settings.rate_limit_login,
+            open311=settings.rate_limit_open311,
             storage_uri=settings.rate_limit_storage_uri,
         )
 
@@ -67,6 +71,8 @@ class RateLimits:
             )
         if throttle == "login":
             windows.append((self._login, "login", ip))
+        if throttle == "open311":
+            windows.append((self._open311, "open311", ip))
         try:
             waits = [
                 await self._wait(item, scope, key)

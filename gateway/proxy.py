@@ -20,7 +20,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from gateway.config import Settings
-from gateway.edge import EdgeGuard
+from gateway.edge import EdgeGuard, path_pattern
 from gateway.headers import SecurityHeaders
 from gateway.limits import RateLimits
 from gateway.upstreams import replica_pools
@@ -28,6 +28,7 @@ from kit.deps import install_token_verifier
 from kit.events import new_traceparent
 from kit.logging import request_id_var
 from kit.problems import problem
+from kit.uploads import MIB, MULTIPART_SLACK
 
 log = logging.getLogger("gateway.proxy")
 
@@ -36,6 +37,19 @@ METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # Long-lived event streams: no read timeout, the upstream may stay quiet between events.
 STREAM_PATHS = frozenset({"/api/notices/inbox/stream"})
+
+# Routes that take one file: their body may carry the file's limit plus its multipart
+# framing instead of max_body_bytes. The service checks the file itself and reads no more
+# (petitions: services/petitions/attachments/rules.py, MAX_BYTES).
+UPLOADS: tuple[tuple[str, re.Pattern[str], int], ...] = (
+    ("POST", path_pattern("/api/petitions/{petition_id}/attachments"), 5 * MIB + MULTIPART_SLACK),
+)
+
+
+def body_limit(method: str, path: str, default: int) -> int:
+    """How many bytes a request's body may carry on its way to a service."""
+    return next((n for m, p, n in UPLOADS if m == method and p.fullmatch(path)), default)
+
 
 # RFC 9110 §7.6.1: these describe one connection, not the message, so never cross the proxy.
 HOP_BY_HOP = frozenset(
@@ -171,27 +185,34 @@ class Routing:
             read=None if streaming else self.settings.upstream_timeout_seconds,
         )
 
-    async def forward(self, service: str, request: Request) -> Response:
+    async def forward(
+        self, service: str, request: Request, *, upstream_path: bytes | None = None
+    ) -> Response:
+        """`upstream_path` replaces the request's path upstream (its query is kept)."""
         raw = request.headers.raw
-        if declared_too_large(raw, self.settings.max_body_bytes):
-            return _too_large(self.settings.max_body_bytes)
-        body = (
-            LimitedBody(request.stream(), self.settings.max_body_bytes) if has_body(raw) else None
-        )
+        limit = body_limit(request.method, request.url.path, self.settings.max_body_bytes)
+        if declared_too_large(raw, limit):
+            return _too_large(limit)
+        body = LimitedBody(request.stream(), limit) if has_body(raw) else None
         headers = upstream_headers(
             raw,
             request_id=request_id_var.get() or uuid.uuid4().hex,
             client_ip=request.client.host if request.client else "unknown",
         )
         try:
-            return await self._send(service, request, headers, body)
+            return await self._send(service, request, headers, body, upstream_path)
         except BodyTooLarge:
-            return _too_large(self.settings.max_body_bytes)
+            return _too_large(limit)
         except ClientDisconnect:
             return problem(400, detail="客户端已断开")
 
     async def _send(
-        self, service: str, request: Request, headers: RawHeaders, body: LimitedBody | None
+        self,
+        service: str,
+        request: Request,
+        headers: RawHeaders,
+        body: LimitedBody | None,
+        upstream_path: bytes | None = None,
     ) -> Response:
         pool = self.pools[service]
         replicas = pool.attempt_order()
@@ -204,7 +225,7 @@ class Routing:
                 break  # a body already on its way is never sent twice
             outgoing = httpx.Request(
                 request.method,
-                _target(base, request.scope),
+                _target(base, request.scope, upstream_path),
                 headers=headers,
                 content=body,
                 extensions={"timeout": timeout},
@@ -223,10 +244,11 @@ class Routing:
         return _failed(service, replicas[-1], refused)
 
 
-def _target(base: str, scope: Scope) -> httpx.URL:
-    """The upstream URL: the request's path and query exactly as the client encoded them."""
+def _target(base: str, scope: Scope, upstream_path: bytes | None = None) -> httpx.URL:
+    """The upstream URL: the request's path (or `upstream_path`) and query exactly as the
+    client encoded them."""
     url = httpx.URL(base)
-    path = scope.get("raw_path") or scope["path"].encode()
+    path = upstream_path or scope.get("raw_path") or scope["path"].encode()
     query = scope.get("query_string", b"")
     return url.copy_with(
         raw_path=url.raw_path.rstrip(b"/") + path + (b"?" + query if query else b"")
@@ -258,7 +280,28 @@ def routing_router(services: Iterable[str]) -> APIRouter:
         router.add_api_route(
             f"/api/{name}", _forwarder(name), methods=METHODS, name=f"proxy_{name}_root"
         )
+    if "petitions" in services:
+        router.add_api_route(
+            OPEN311_PREFIX + "{path:path}", forward_open311, methods=METHODS, name="open311"
+        )
     return router
+
+
+# Open311 GeoReport v2's public door: /open311/v2/... is the petitions service's
+# /api/petitions/open311/v2/... (partners' clients expect the spec's short base URL).
+OPEN311_PREFIX = "/open311/v2/"
+OPEN311_UPSTREAM = b"/api/petitions/open311/v2/"
+
+
+def open311_path(scope: Scope) -> bytes:
+    """The petitions path of an /open311/v2/... request, as the client encoded the rest."""
+    raw: bytes = scope.get("raw_path") or scope["path"].encode()
+    return OPEN311_UPSTREAM + raw.removeprefix(OPEN311_PREFIX.encode())
+
+
+async def forward_open311(request: Request) -> Response:
+    routing: Routing = request.app.state.routing
+    return await routing.forward("petitions", request, upstream_path=open311_path(request.scope))
 
 
 def _forwarder(service: str) -> Callable[[Request], Awaitable[Response]]:

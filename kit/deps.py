@@ -55,6 +55,21 @@ async def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+async def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """The caller on a route that also answers anonymous readers: None without a token, but
+    401 for a token that is not valid (an expired one is refreshed, not silently dropped)."""
+    if credentials is None:
+        return None
+    claims = await _verifier(request).verify(credentials.credentials)
+    return principal_from_claims(claims)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
 async def verified_resident(principal: CurrentPrincipal) -> Principal:
     """The caller, who must have completed real-name verification."""
     if not principal.verified:

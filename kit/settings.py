@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "changethis"
+# Relative data paths (e.g. `storage_dir`) are taken from here, not from the working directory.
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 Environment = Literal["development", "test", "production"]
 
@@ -36,11 +39,20 @@ class KitSettings(BaseSettings):
     consumer_enabled: bool = True
     outbox_poll_seconds: float = 5.0
     outbox_retention_hours: int = 72
+    # Uploaded files (kit.storage.LocalDiskStorage): absolute, or relative to the repository
+    # root; unset means .data/<service_name>/uploads. The launcher points it into its data dir.
+    storage_dir: Path | None = None
 
     @property
     def source(self) -> str:
         """CloudEvents `source` of everything this service publishes."""
         return f"/services/{self.service_name}"
+
+    @property
+    def storage_root(self) -> Path:
+        """The directory uploaded files go under, absolute."""
+        path = self.storage_dir or Path(".data") / self.service_name / "uploads"
+        return path if path.is_absolute() else REPO_ROOT / path
 
     def secret_fields(self) -> dict[str, SecretStr]:
         return {k: v for k, v in self.__dict__.items() if isinstance(v, SecretStr)}

@@ -1,11 +1,27 @@
-"""The notices service's subscription table: event model → handler, one line each.
+"""The notices service's subscription table: event model → handler, one line each."""
 
-    SUBSCRIPTIONS = Subscriptions().add(ResidentRegistered, projections.on_registered)
+from contracts.identity import (
+    HouseholdMemberJoined,
+    HouseholdMemberLeft,
+    ResidentMoved,
+    ResidentRegistered,
+    ResidentVerificationRevoked,
+    ResidentVerified,
+    StaffRoleGranted,
+)
+from kit.subscriptions import HandlerTable, Subscriptions
+from services.notices.directory import service as directory
 
-The runner starts only once the table has a handler, so no event is consumed (and its
-offset committed) before this service knows what to do with it.
-"""
+SUBSCRIPTIONS = (
+    Subscriptions()
+    .add(ResidentRegistered, directory.on_registered)
+    .add(ResidentVerified, directory.on_verified)
+    .add(ResidentMoved, directory.on_moved)
+    .add(ResidentVerificationRevoked, directory.on_verification_revoked)
+    .add(HouseholdMemberJoined, directory.on_joined)
+    .add(HouseholdMemberLeft, directory.on_left)
+    .add(StaffRoleGranted, directory.on_role_granted)
+)
 
-from kit.subscriptions import Subscriptions
-
-SUBSCRIPTIONS = Subscriptions()
+# Type name → handler, derived from the table, for runners built by hand (tests, bench).
+HANDLERS: HandlerTable = SUBSCRIPTIONS.handlers

@@ -1,9 +1,6 @@
-"""SQLAlchemy tables of the notices service (the kit's outbox and inbox live in kit.tables)."""
+"""Every table of the notices database, imported once so the metadata is complete."""
 
-from sqlalchemy.orm import DeclarativeBase
+from services.notices.base import Base
+from services.notices.directory.models import Resident, Unit
 
-from kit.db import new_metadata
-
-
-class Base(DeclarativeBase):
-    metadata = new_metadata()
+__all__ = ["Base", "Resident", "Unit"]

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Header
 
 from services.identity.deps import Context, Now, RootAdmin, Session
-from services.identity.partners import service
+from services.identity.partners import api_keys, service
 from services.identity.partners.schemas import (
+    ApiKeyIn,
+    ApiKeyIssuedOut,
+    ApiKeyOut,
     PartnerIn,
     PartnerOut,
     PartnerSecretOut,
     PartnerSecretsOut,
+    api_key_out,
     partner_out,
 )
 
@@ -52,6 +57,31 @@ async def disable(partner_id: str, _: RootAdmin, session: Session, now: Now) -> 
     partner = await service.get(session=session, partner_id=partner_id)
     await service.disable(session=session, partner=partner, now=now)
     return partner_out(partner)
+
+
+@router.post("/partners/{partner_id}/api-keys", status_code=201)
+async def issue_api_key(
+    partner_id: str, body: ApiKeyIn, _: RootAdmin, session: Session, now: Now
+) -> ApiKeyIssuedOut:
+    """An Open311 API key for the partner, shown once (identity keeps only its SHA-256)."""
+    partner = await service.get(session=session, partner_id=partner_id)
+    row, key = await api_keys.issue(session=session, partner=partner, name=body.name, now=now)
+    return ApiKeyIssuedOut(**api_key_out(row).model_dump(), api_key=key)
+
+
+@router.get("/partners/{partner_id}/api-keys")
+async def list_api_keys(partner_id: str, _: RootAdmin, session: Session) -> list[ApiKeyOut]:
+    partner = await service.get(session=session, partner_id=partner_id)
+    return [api_key_out(r) for r in await api_keys.of_partner(session=session, partner=partner)]
+
+
+@router.post("/partners/{partner_id}/api-keys/{key_id}/revoke")
+async def revoke_api_key(
+    partner_id: str, key_id: uuid.UUID, _: RootAdmin, session: Session, now: Now
+) -> ApiKeyOut:
+    partner = await service.get(session=session, partner_id=partner_id)
+    row = await api_keys.revoke(session=session, partner=partner, key_id=key_id, now=now)
+    return api_key_out(row)
 
 
 @internal.get("/partners/{partner_id}/secrets")

@@ -31,3 +31,17 @@ class PartnerSecret(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # Null while current; set to the end of the grace period when rotated out.
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PartnerApiKey(Base):
+    """An Open311 API key of a partner: stored as its SHA-256 only (a 32-byte random key
+    needs no slow hash), shown once when issued."""
+
+    __tablename__ = "partner_api_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(64))
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

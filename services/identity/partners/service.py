@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kit.errors import Conflict, NotFound
 from services.identity.auth.rules import NotAuthenticated
 from services.identity.crypto import Vault
+from services.identity.partners import api_keys
 from services.identity.partners.models import Partner, PartnerSecret
 from services.identity.partners.rules import internal_token_matches, new_partner_id, new_secret
 
@@ -50,8 +51,10 @@ async def rotate_secret(
 
 
 async def disable(*, session: AsyncSession, partner: Partner, now: datetime) -> None:
+    """No more pushes, and its Open311 API keys revoked (each with its event)."""
     if partner.disabled_at is None:
         partner.disabled_at = now
+    await api_keys.revoke_all(session=session, partner=partner, now=now)
     await session.commit()
 
 

@@ -191,6 +191,9 @@ async def _reopen(act: Act) -> None:
     await act.move("reopen")
     petition.reopen_count += 1
     petition.resolved_at = None
+    # The unhappy rating was of the last answer; it stays in the timeline, and the next
+    # answer is rated afresh (the dashboard counts a petition's final rating).
+    petition.rating = petition.rating_comment = petition.rated_at = None
     category = await act.session.get(Category, petition.category_id)
     assert category is not None
     petition.resolve_due_at = resolve_due(act.now, category.resolve_within_days)

@@ -70,6 +70,22 @@ class Petition(Base):
             postgresql_ops={"community_path": "text_pattern_ops"},
         ),
         Index("ix_petitions_author", "author_id", "created_at"),
+        # The deadlines job: what is due, by the state it is in (see deadlines/service.py).
+        Index(
+            "ix_petitions_accept_due",
+            "accept_due_at",
+            postgresql_where=text("status = 'submitted'"),
+        ),
+        Index(
+            "ix_petitions_resolve_due",
+            "resolve_due_at",
+            postgresql_where=text("status IN ('accepted', 'assigned', 'in_progress', 'reopened')"),
+        ),
+        Index(
+            "ix_petitions_rating_due",
+            "resolved_at",
+            postgresql_where=text("status = 'resolved'"),
+        ),
         Index("ix_petitions_assignee", "assignee_id", "created_at"),
         Index("ix_petitions_escalated", "escalated_to_unit_id", "created_at"),
     )

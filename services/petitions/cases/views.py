@@ -63,8 +63,8 @@ def attachment_out(attachment: Attachment) -> AttachmentOut:
 def visible_attachments(
     attachments: list[Attachment], entries: list[TimelineEntry], petition: Petition, full: bool
 ) -> list[Attachment]:
-    """Staff and the author see every attachment; the board sees the author's own and the
-    photos of public entries."""
+    """Staff see every attachment; the author and the board see the author's own and the
+    photos of public entries (a staff photo is public once an update or reply shows it)."""
     if full:
         return attachments
     public_ids = {i for e in entries if e.public for i in e.attachment_ids}
@@ -81,7 +81,7 @@ async def petition_out(
     staff = viewer is not None and viewer.staff_view
     entries = await timeline.entries(session, petition, public_only=not staff)
     attachments = visible_attachments(
-        await of_petition(session, petition.id), entries, petition, full
+        await of_petition(session, petition.id), entries, petition, staff
     )
     category = await session.get(Category, petition.category_id)
     supported = viewer is not None and await _supported(session, petition.id, viewer.principal.sub)

@@ -1,4 +1,4 @@
-"""Categories: GET/POST /api/petitions/categories."""
+"""Categories: GET/POST /api/petitions/categories, PATCH /api/petitions/categories/{id}."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from fastapi import APIRouter
 
 from kit.deps import CurrentPrincipal, StaffScope
 from services.petitions.categories import service
-from services.petitions.categories.schemas import CategoryCreate, CategoryList, CategoryOut
+from services.petitions.categories.schemas import (
+    CategoryCreate,
+    CategoryList,
+    CategoryOut,
+    CategoryUpdate,
+)
 from services.petitions.deps import PetitionManager, Session
 from services.petitions.directory import service as directory
 
@@ -32,5 +37,17 @@ async def create_category(
 ) -> CategoryOut:
     path = await directory.covered_community(session, scope, body.community_id)
     category = await service.create(session=session, body=body, community_path=path)
+    await session.commit()
+    return CategoryOut.model_validate(category)
+
+
+@router.patch("/categories/{category_id}")
+async def update_category(
+    category_id: uuid.UUID, body: CategoryUpdate, scope: PetitionManager, session: Session
+) -> CategoryOut:
+    category, path = await service.for_staff(session=session, scope=scope, category_id=category_id)
+    category = await service.update(
+        session=session, category=category, body=body, community_path=path
+    )
     await session.commit()
     return CategoryOut.model_validate(category)

@@ -76,3 +76,29 @@ class CategoryOut(BaseModel):
 class CategoryList(BaseModel):
     items: list[CategoryOut]
     next_cursor: str | None = None
+
+
+class CategoryUpdate(In):
+    """A change to a category; omitted fields stay. `service_code` and `kind` do not change
+    (Open311 clients and points lists refer to them); deadlines apply to petitions raised
+    (or accepted) after the change."""
+
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] | None
+    ) = None
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = (
+        None
+    )
+    accept_within_hours: int | None = Field(default=None, ge=1, le=24 * 30)
+    resolve_within_days: int | None = Field(default=None, ge=1, le=365)
+    default_assignee_id: uuid.UUID | None = None
+    default_assignee_unit_id: uuid.UUID | None = None
+    attributes: list[AttributeIn] | None = Field(default=None, max_length=20)
+    active: bool | None = None
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> CategoryUpdate:
+        codes = [a.code for a in self.attributes or []]
+        if len(codes) != len(set(codes)):
+            raise ValueError("属性代码重复")
+        return self

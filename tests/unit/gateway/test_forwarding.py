@@ -127,3 +127,16 @@ async def test_body_past_the_limit_stops_before_the_chunk_that_crosses_it():
         async for chunk in LimitedBody(chunks(b"ab", b"cd", b"e"), limit=4):
             sent.append(chunk)
     assert sent == [b"ab", b"cd"]
+
+
+def test_open311_paths_map_onto_the_petitions_service_as_the_client_encoded_them():
+    from gateway.proxy import open311_path
+
+    scope = {
+        "path": "/open311/v2/services/a b.json",
+        "raw_path": b"/open311/v2/services/a%20b.json",
+    }
+    assert open311_path(scope) == b"/api/petitions/open311/v2/services/a%20b.json"
+    assert open311_path({"path": "/open311/v2/discovery.xml"}) == (
+        b"/api/petitions/open311/v2/discovery.xml"
+    )

@@ -67,3 +67,14 @@ async def test_a_failing_storage_lets_requests_through(caplog, monkeypatch):
     monkeypatch.setattr(rl._limiter, "hit", broken)
     assert await rl.retry_after(throttle="standard", ip="1.1.1.1", person=None) is None
     assert "rate limit storage failed" in caplog.text
+
+
+async def test_open311_posts_have_their_own_per_ip_window_on_top():
+    rl = limits(anonymous="5/minute", open311="2/minute")
+    for _ in range(2):
+        assert await rl.retry_after(throttle="open311", ip="1.1.1.1", person=None) is None
+    wait = await rl.retry_after(throttle="open311", ip="1.1.1.1", person=None)
+    assert wait is not None and 1 <= wait <= 60
+    # Another partner's server is not held back, nor this address's ordinary calls.
+    assert await rl.retry_after(throttle="open311", ip="2.2.2.2", person=None) is None
+    assert await rl.retry_after(throttle="standard", ip="1.1.1.1", person=None) is None

@@ -22,3 +22,15 @@ def test_internal_token_matches_only_the_exact_token():
 
 def test_internal_token_comparison_accepts_non_ascii_input():
     assert not internal_token_matches("令牌", "s3cret-token")
+
+
+def test_api_keys_are_long_random_and_stored_only_as_their_sha256():
+    from services.identity.partners.rules import api_key_digest, new_api_key
+
+    keys = {new_api_key() for _ in range(50)}
+    assert len(keys) == 50
+    assert all(k.startswith("o311_") and len(k) >= 45 for k in keys)
+    key = keys.pop()
+    digest = api_key_digest(key)
+    assert len(digest) == 64 and key not in digest
+    assert api_key_digest(key) == digest and api_key_digest(key + "x") != digest

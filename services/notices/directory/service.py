@@ -1,0 +1,135 @@
+"""Identity's facts as notices keeps them: units by path and residents where they live."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.identity import (
+    HouseholdMemberJoined,
+    HouseholdMemberLeft,
+    ResidentMoved,
+    ResidentRegistered,
+    ResidentVerificationRevoked,
+    ResidentVerified,
+    StaffRoleGranted,
+)
+from kit.deps import StaffScope
+from kit.errors import NotFound
+from kit.events import ParsedEvent
+from services.notices.directory.models import Resident, Unit
+from services.notices.directory.rules import ancestors
+
+
+async def remember_path(session: AsyncSession, path: str, *, community: bool = False) -> None:
+    """Every unit along `path` (ancestors included); the last is a community if told so."""
+    units = ancestors(path)
+    for index, (unit_id, unit_path) in enumerate(units):
+        is_community = community and index == len(units) - 1
+        stmt = pg_insert(Unit).values(id=unit_id, path=unit_path, is_community=is_community)
+        set_: dict[str, object] = {"path": unit_path}
+        if is_community:
+            set_["is_community"] = True
+        await session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=set_))
+
+
+async def unit_path(session: AsyncSession, unit_id: uuid.UUID) -> str | None:
+    unit = await session.get(Unit, unit_id)
+    return unit.path if unit is not None else None
+
+
+async def covered_unit(session: AsyncSession, scope: StaffScope, unit_id: uuid.UUID) -> str:
+    """The unit's path if the staff member's grants cover it; 404 otherwise (no leak)."""
+    path = await unit_path(session, unit_id)
+    if path is None:
+        # Before any event named it, a grant on the unit itself still counts.
+        suffix = f"/{unit_id}"
+        path = next((p for p in scope.unit_paths if p.endswith(suffix)), None)
+    if path is None or not scope.covers(path):
+        raise NotFound("单位不存在或无权访问")
+    return path
+
+
+async def _upsert(session: AsyncSession, resident_id: str, **values: object) -> None:
+    row = {"id": uuid.UUID(resident_id), **values}
+    stmt = pg_insert(Resident).values(**row)
+    set_ = {k: v for k, v in row.items() if k != "id"}
+    await session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=set_))
+
+
+async def on_registered(session: AsyncSession, event: ParsedEvent[ResidentRegistered]) -> None:
+    data = event.data
+    await remember_path(session, data.community_path, community=True)
+    await _upsert(
+        session,
+        data.resident_id,
+        community_id=uuid.UUID(data.community_id),
+        community_path=data.community_path,
+        name=data.name,
+    )
+
+
+async def on_verified(session: AsyncSession, event: ParsedEvent[ResidentVerified]) -> None:
+    data = event.data
+    await remember_path(session, data.community_path, community=True)
+    await _upsert(
+        session,
+        data.resident_id,
+        community_id=uuid.UUID(data.community_id),
+        community_path=data.community_path,
+        name=data.name,
+        verified=True,
+    )
+
+
+async def on_moved(session: AsyncSession, event: ParsedEvent[ResidentMoved]) -> None:
+    data = event.data
+    await remember_path(session, data.to_community_path, community=True)
+    await session.execute(
+        update(Resident)
+        .where(Resident.id == uuid.UUID(data.resident_id))
+        .values(
+            community_id=uuid.UUID(data.to_community_id),
+            community_path=data.to_community_path,
+            household_id=None,
+        )
+    )
+
+
+async def on_verification_revoked(
+    session: AsyncSession, event: ParsedEvent[ResidentVerificationRevoked]
+) -> None:
+    await session.execute(
+        update(Resident)
+        .where(Resident.id == uuid.UUID(event.data.resident_id))
+        .values(verified=False)
+    )
+
+
+async def on_joined(session: AsyncSession, event: ParsedEvent[HouseholdMemberJoined]) -> None:
+    data = event.data
+    await session.execute(
+        update(Resident)
+        .where(Resident.id == uuid.UUID(data.resident_id))
+        .values(household_id=uuid.UUID(data.household_id))
+    )
+
+
+async def on_left(session: AsyncSession, event: ParsedEvent[HouseholdMemberLeft]) -> None:
+    data = event.data
+    await session.execute(
+        update(Resident)
+        .where(
+            Resident.id == uuid.UUID(data.resident_id),
+            Resident.household_id == uuid.UUID(data.household_id),
+        )
+        .values(household_id=None)
+    )
+
+
+async def on_role_granted(session: AsyncSession, event: ParsedEvent[StaffRoleGranted]) -> None:
+    """Staff grants name units (towns, grids) no resident event names."""
+    await remember_path(session, event.data.unit_path)
