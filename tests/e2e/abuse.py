@@ -18,8 +18,10 @@ from tests.e2e.abuse_tables import (
     CALLER_SCOPED,
     CALLERS,
     HIDES,
+    JUDGED_THOUGH_PUBLIC,
     OPTIONAL_FILLED,
     PARAM_POOLS,
+    PATH_VALUES,
     PATH_VARIANTS,
     PERSON_POOLS,
     PREFERRED,
@@ -52,8 +54,11 @@ class Cell:
 
     @property
     def public(self) -> bool:
-        by_design = (self.method, self.template) in PUBLIC_BY_DESIGN
-        return by_design or self.declared_public or public_route(self.method, self.path) is not None
+        route = (self.method, self.template)
+        if route in JUDGED_THOUGH_PUBLIC:
+            return False
+        at_the_door = public_route(self.method, self.path) is not None
+        return route in PUBLIC_BY_DESIGN or self.declared_public or at_the_door
 
     @property
     def foreign(self) -> bool:
@@ -118,7 +123,8 @@ def _cell(
         for p in operation.get("parameters", []):
             value = _path_id(world, p["name"], path_from, pools) if p["in"] == "path" else None
             if p["in"] == "path":
-                path = path.replace("{" + p["name"] + "}", value or str(uuid.uuid4()))
+                value = value or PATH_VALUES.get(p["name"]) or str(uuid.uuid4())
+                path = path.replace("{" + p["name"] + "}", value)
             elif p["in"] == "query" and p["name"] in PARAM_POOLS:
                 query[p["name"]] = _id(world, p["name"], body_from) or str(uuid.uuid4())
         filled = OPTIONAL_FILLED.get((method, template), ())

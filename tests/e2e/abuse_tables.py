@@ -22,19 +22,36 @@ PARAM_POOLS = {
     "petition_id": "petition",
     "category_id": "category",
     "assignee_id": "staff",
+    "attachment_id": "attachment",
+    "request_id": "petition",  # Open311's service_request_id is the petition's id
+    "jurisdiction_id": "community",  # Open311's jurisdiction is a community
 }
 # Path parameters filled from several pools in turn, each variant its own cells: a petition id
 # is the tenant's private petition and, again, its public one (on the board).
-PATH_VARIANTS = {"petition_id": ("petition", "public_petition")}
+PATH_VARIANTS = {
+    "petition_id": ("petition", "public_petition"),
+    "request_id": ("petition", "public_petition"),
+}
+# Path parameters that are not ids: the value that reaches the route's check.
+PATH_VALUES = {"fmt": "json", "service_code": "suggestions"}
 # Ids that only their tenant (or the platform operator) may see: a 2xx answer carrying one of
 # another tenant's is a leak even when the request named none of them.
 PERSON_POOLS = ("resident", "neighbour", "staff", "admin", "town_admin", "spare")
-PRIVATE_POOLS = (*PERSON_POOLS, "household", "claim", "posting", "grant", "petition")
+PRIVATE_POOLS = (*PERSON_POOLS, "household", "claim", "posting", "grant", "petition", "attachment")
 # Routes open to anyone by design (the gateway's allowlist lets them through without a token),
 # and why. Their answers are still scanned: they must never show what is listed in HIDES.
 PUBLIC_BY_DESIGN = {
     ("GET", "/api/petitions/public"): "a community's board: its accepted public petitions",
     ("GET", "/api/petitions/public/{petition_id}"): "one petition of the board, author masked",
+    ("GET", "/api/petitions/open311/v2/requests.{fmt}"): "Open311: a jurisdiction's requests",
+    ("GET", "/api/petitions/open311/v2/requests/{request_id}.{fmt}"): "Open311: one request",
+}
+# Routes the gateway lets through without a token that the service still scopes: judged like
+# any other route (the fixture's attachment is on a private petition, shown to no one else).
+JUDGED_THOUGH_PUBLIC = {
+    ("GET", "/api/petitions/attachments/{attachment_id}"): (
+        "anyone may fetch a board image; others only who may see the petition"
+    ),
 }
 # What a public-by-design answer must never carry: private petitions, and who wrote a petition.
 HIDES = ("petition", "resident")

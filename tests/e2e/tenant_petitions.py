@@ -1,5 +1,6 @@
-"""Petitions fixtures of a matrix tenant: a category, a private petition still submitted and a
-public one accepted (on the board), both raised by the tenant's resident, verified for it."""
+"""Petitions fixtures of a matrix tenant: a category, a private petition still submitted (with
+an image) and a public one accepted (on the board), both raised by the tenant's resident,
+verified for it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import httpx
 
 from tests.e2e.tenants import Headers, Tenant, call, id_number, login
+from tests.unit.kit.images import png
 
 SYNC_WITHIN = 60.0  # seconds for petitions to learn the community from identity's events
 
@@ -35,6 +37,9 @@ async def add_petitions(gw: httpx.AsyncClient, t: Tenant) -> None:
     made = await call(gw, "POST", "/api/petitions/categories", 201, json=category, headers=staff)
     t.ids["category"] = made["id"]
     t.ids["petition"] = await _raise(gw, t, resident, "private")
+    photo = {"file": ("a.png", png(), "image/png")}
+    upload = f"/api/petitions/{t.ids['petition']}/attachments"
+    t.ids["attachment"] = (await call(gw, "POST", upload, 201, files=photo, headers=resident))["id"]
     t.ids["public_petition"] = await _raise(gw, t, resident, "public")
     accept = f"/api/petitions/{t.ids['public_petition']}/actions/accept"
     await call(gw, "POST", accept, 200, json={}, headers=staff)
