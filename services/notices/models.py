@@ -1,6 +1,7 @@
 """Every table of the notices database, imported once so the metadata is complete."""
 
+from services.notices.activities.models import Activity, Participant
 from services.notices.base import Base
 from services.notices.directory.models import Resident, Unit
 
-__all__ = ["Base", "Resident", "Unit"]
+__all__ = ["Activity", "Base", "Participant", "Resident", "Unit"]
