@@ -31,11 +31,12 @@ PARAM_POOLS = {
     "posting_id": "posting",
     "grant_id": "grant",
     "partner_id": "partner",
+    "activity_id": "activity",
 }
 # Ids that only their tenant (or the platform operator) may see: a 2xx answer carrying one of
 # another tenant's is a leak even when the request named none of them.
 PERSON_POOLS = ("resident", "neighbour", "staff", "admin", "town_admin", "spare")
-PRIVATE_POOLS = (*PERSON_POOLS, "household", "claim", "posting", "grant")
+PRIVATE_POOLS = (*PERSON_POOLS, "household", "claim", "posting", "grant", "activity")
 # Writes that name no id act on the caller's own record or community, not platform-wide state.
 # Any other id-less write is platform-wide (keys, partners): only the operator may make it.
 CALLER_SCOPED = {
