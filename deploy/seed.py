@@ -24,6 +24,7 @@ import httpx
 
 from deploy import demo_data as demo
 from deploy import volunteer_sim
+from deploy.seed_activities import ensure_activities
 
 WAIT_FOR_GATEWAY = 180.0
 Json = dict[str, Any]
@@ -252,6 +253,10 @@ async def load(
     for n, resident in enumerate(r for r in demo.RESIDENTS if r.verification == "verified"):
         account = residents[resident.phone]
         await award_activity(reviewers[resident.community], account.me["id"], 2 + (n * 3) % 9)
+    for code in demo.communities():
+        here = [r for r in demo.RESIDENTS if r.community == code and r.verification == "verified"]
+        attendees = [residents[r.phone].me["id"] for r in here][:3]
+        await ensure_activities(reviewers[code], units[code], attendees)
     pushes = await push_volunteer_activities(str(client.base_url), partner_file)
     verified = sum(r.verification == "verified" for r in demo.RESIDENTS)
     return (

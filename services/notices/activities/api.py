@@ -207,3 +207,13 @@ async def complete(
     )
     await session.commit()
     return CompletionOut(id=activity.id, status=activity.status, attendees=attendees)
+
+
+@router.post("/{activity_id}/cancel", response_model=ActivityOut)
+async def cancel_activity(
+    activity_id: uuid.UUID, scope: NoticeManager, session: Session
+) -> ActivityOut:
+    activity = await service.cancel_activity(session=session, scope=scope, activity_id=activity_id)
+    out = _out(activity, await service.waiting_count(session, activity.id))
+    await session.commit()
+    return out

@@ -115,6 +115,8 @@ async def mark(
     activity = await for_staff(session, scope, activity_id, lock=True)
     if activity.status not in ("open", "running") or now < activity.starts_at - rules.EARLY_CHECKIN:
         raise Conflict("活动未开始或已结束", field="status", current=activity.status)
+    if activity.status == "open":
+        activity.status = transition(rules.FLOW, activity.status, "start")
     resident = await session.get(Resident, resident_id)
     if resident is None or resident.community_id != activity.community_id:
         raise Invalid("不是本社区的居民", field="resident_id")

@@ -18,6 +18,7 @@ FLOW = {
     ("open", "complete"): "completed",
     ("running", "complete"): "completed",
     ("open", "cancel"): "cancelled",
+    ("running", "cancel"): "cancelled",
 }
 
 CODE_DIGITS = 6
@@ -96,4 +97,3 @@ def round_hours(hours: Decimal) -> Decimal | None:
     halves = (hours * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     rounded = min(halves / 2, Decimal(24))
     return rounded if rounded > 0 else None
-

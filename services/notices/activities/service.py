@@ -13,8 +13,9 @@ from kit.auth import Principal
 from kit.deps import StaffScope
 from kit.errors import Conflict, Invalid, NotFound
 from kit.pagination import decode_cursor, keyset_page
+from kit.states import transition
 from services.notices.activities.models import Activity, Participant
-from services.notices.activities.rules import signup_deadline
+from services.notices.activities.rules import FLOW, signup_deadline
 from services.notices.activities.schemas import ActivityCreate
 from services.notices.directory import service as directory
 from services.notices.events import publish
@@ -123,10 +124,9 @@ async def list_for(
     cursor: str | None,
     limit: int,
 ) -> tuple[list[Activity], str | None]:
-    path = await directory.unit_path(session, community_id)
-    is_resident = principal.community_id == str(community_id)
-    if not is_resident and (path is None or not principal.can_act_on(path)):
-        raise NotFound("社区不存在或无权访问")
+    if principal.community_id != str(community_id):
+        # Staff: 404 unless a grant covers the community (no leak of which ones exist).
+        await directory.covered_unit(session, StaffScope(principal, ()), community_id)
     stmt = select(Activity).where(Activity.community_id == community_id)
     if cursor:
         at, after = decode_cursor(cursor)
@@ -186,6 +186,16 @@ async def cancel(
         return None
     activity.confirmed -= 1
     return await _promote_first_waiting(session, activity)
+
+
+async def cancel_activity(
+    *, session: AsyncSession, scope: StaffScope, activity_id: uuid.UUID
+) -> Activity:
+    """Call an activity off before it is completed; its places are kept as they were."""
+    activity = await for_staff(session, scope, activity_id, lock=True)
+    activity.status = transition(FLOW, activity.status, "cancel")
+    await session.flush()
+    return activity
 
 
 async def _promote_first_waiting(session: AsyncSession, activity: Activity) -> Participant | None:

@@ -132,3 +132,23 @@ async def test_residents_list_their_communitys_activities_newest_first(
     titles = [a["title"] for a in page["items"] + rest.json()["items"]]
     assert titles == ["活动3", "活动2", "活动1"]
     assert rest.json()["next_cursor"] is None
+
+
+async def test_a_cancelled_activity_takes_no_signups_and_cannot_be_completed(
+    activities: ActivitiesHarness,
+):
+    community = await activities.community()
+    staff = await activities.staff(community)
+    act = await activities.organise(staff, community)
+    base = f"/api/activities/{act['id']}"
+    called_off = await activities.client.post(f"{base}/cancel", headers=staff.headers)
+    assert called_off.status_code == 200 and called_off.json()["status"] == "cancelled"
+    assert (
+        await activities.sign_up(await activities.resident(community), act["id"])
+    ).status_code == 409
+    activities.clock.advance(hours=6)
+    done = await activities.client.post(f"{base}/complete", headers=staff.headers)
+    assert done.status_code == 409 and done.json()["current"] == "cancelled"
+    assert (
+        await activities.client.post(f"{base}/cancel", headers=staff.headers)
+    ).status_code == 409
