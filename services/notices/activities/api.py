@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from kit.deps import CurrentPrincipal, VerifiedResident
-from services.notices.activities import attendance, service
+from services.notices.activities import attendance, roster, service
 from services.notices.activities.models import Activity, Participant
 from services.notices.activities.schemas import (
     ActivityCreate,
@@ -23,6 +23,7 @@ from services.notices.activities.schemas import (
     CheckinIn,
     CompletionOut,
     MySignup,
+    ParticipantPage,
     SignupOut,
 )
 from services.notices.deps import NoticeManager, Now, Session
@@ -94,6 +95,19 @@ async def read(
             checked_in_at=place.checked_in_at,
         )
     return _out(activity, await service.waiting_count(session, activity.id), mine)
+
+
+@router.get("/{activity_id}/participants", response_model=ParticipantPage)
+async def participants(
+    activity_id: uuid.UUID,
+    scope: NoticeManager,
+    session: Session,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ParticipantPage:
+    return await roster.roster(
+        session=session, scope=scope, activity_id=activity_id, cursor=cursor, limit=limit
+    )
 
 
 @router.post("/{activity_id}/signup", response_model=SignupOut, status_code=201)

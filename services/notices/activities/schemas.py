@@ -99,3 +99,18 @@ class CompletionOut(BaseModel):
     id: uuid.UUID
     status: str
     attendees: int
+
+
+class ParticipantOut(BaseModel):
+    resident_id: uuid.UUID
+    name: str | None
+    status: str
+    seq: int
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+    hours: float | None
+
+
+class ParticipantPage(BaseModel):
+    items: list[ParticipantOut]
+    next_cursor: str | None

@@ -25,6 +25,8 @@ async def test_staff_of_another_community_are_refused_everywhere(activities: Act
         ("GET", f"/api/activities?community_id={community.id}", None),
         ("GET", base, None),
         ("GET", f"{base}/checkin-code", None),
+        ("GET", f"{base}/participants", None),
+        ("POST", f"{base}/cancel", {}),
         ("POST", f"{base}/attendance", {"resident_id": str(resident.id)}),
         ("POST", f"{base}/complete", {}),
     ]

@@ -140,3 +140,27 @@ async def test_staff_mark_attendance_by_hand_for_residents_of_the_community(
     assert marked.status_code == 200, marked.text
     assert (marked.json()["status"], marked.json()["hours"]) == ("walk_in", 2.5)
     assert refused.status_code == 422 and "resident_id" in refused.text
+
+
+async def test_the_roster_shows_places_the_line_and_who_came(activities: ActivitiesHarness):
+    community = await activities.community()
+    act, staff, me = await running(activities, community)
+    walk_in = await activities.resident(community, "张大爷")
+    shown = await screen(activities, act, staff)
+    assert (await check_in(activities, act, me, shown["code"])).status_code == 200
+    url = f"/api/activities/{act['id']}"
+    await activities.client.post(
+        f"{url}/attendance", json={"resident_id": str(walk_in.id)}, headers=staff.headers
+    )
+    page = await activities.client.get(f"{url}/participants?limit=1", headers=staff.headers)
+    rest = await activities.client.get(
+        f"{url}/participants?limit=1&cursor={page.json()['next_cursor']}", headers=staff.headers
+    )
+    rows = page.json()["items"] + rest.json()["items"]
+    assert [(r["resident_id"], r["status"]) for r in rows] == [
+        (str(me.id), "confirmed"),
+        (str(walk_in.id), "walk_in"),
+    ]
+    assert rows[1]["name"] == "张大爷" and all(r["checked_in_at"] for r in rows)
+    mine = await activities.client.get(f"{url}/participants", headers=me.headers)
+    assert mine.status_code == 403
