@@ -57,3 +57,19 @@ class NoticeWithdrawn(NoticeEvent):
     published_at: AwareDatetime | None
     withdrawn_at: AwareDatetime
     reason: str = Field(min_length=1, max_length=500)
+
+
+@REGISTRY.register
+class ActivityCreated(EventData):
+    """Community staff organised an activity (residents may sign up from now on)."""
+
+    event_type: ClassVar[str] = "org.shanzhi.notices.activity.created.v1"
+    topic: ClassVar[str] = "notices.events"
+    aggregate_type: ClassVar[str] = "activity"
+
+    activity_id: str = Field(min_length=1, max_length=64)
+    community_id: str = Field(min_length=1, max_length=64)
+    activity_type: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=100)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime

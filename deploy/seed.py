@@ -22,6 +22,7 @@ import httpx
 
 from deploy import demo_data as demo
 from deploy import seed_petitions, volunteer_sim
+from deploy.seed_activities import ensure_activities
 from deploy.seed_api import Account, Caller, Json, SeedError, log_in
 
 WAIT_FOR_GATEWAY = 180.0
@@ -204,6 +205,10 @@ async def load(
         await award_activity(reviewers[resident.community], account.me["id"], 2 + (n * 3) % 9)
     # After the awards above, which judge "done before" by points earned: adoption earns too.
     petitions = await seed_petitions.seed_petitions(client, units, reviewers)
+    for code in demo.communities():
+        here = [r for r in demo.RESIDENTS if r.community == code and r.verification == "verified"]
+        attendees = [residents[r.phone].me["id"] for r in here][:3]
+        await ensure_activities(reviewers[code], units[code], attendees)
     pushes = await push_volunteer_activities(str(client.base_url), partner_file)
     verified = sum(r.verification == "verified" for r in demo.RESIDENTS)
     return (

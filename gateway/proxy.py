@@ -36,7 +36,11 @@ METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
 # Safe to send to another replica after a connection error; POST and PATCH never are.
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # Long-lived event streams: no read timeout, the upstream may stay quiet between events.
-STREAM_PATHS = frozenset({"/api/notices/inbox/stream"})
+STREAM_PATHS = frozenset({"/api/notices/inbox/stream", "/api/inbox/stream"})
+
+# Resources a service serves under their own top-level prefix, path unchanged upstream:
+# /api/activities/... and /api/inbox/... are the notices service's (issue 11's fixed paths).
+ALIASES: dict[str, str] = {"activities": "notices", "inbox": "notices"}
 
 # Routes that take one file: their body may carry the file's limit plus its multipart
 # framing instead of max_body_bytes. The service checks the file itself and reads no more
@@ -280,6 +284,12 @@ def routing_router(services: Iterable[str]) -> APIRouter:
         router.add_api_route(
             f"/api/{name}", _forwarder(name), methods=METHODS, name=f"proxy_{name}_root"
         )
+    for alias, service in ALIASES.items():
+        if service in services:
+            for template in (f"/api/{alias}", f"/api/{alias}/{{path:path}}"):
+                router.add_api_route(
+                    template, _forwarder(service), methods=METHODS, name=f"proxy_{alias}"
+                )
     if "petitions" in services:
         router.add_api_route(
             OPEN311_PREFIX + "{path:path}", forward_open311, methods=METHODS, name="open311"

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from kit.service import create_service_app
 from kit.storage import LocalDiskStorage, install_storage
+from services.notices.activities import api as activities_api
 from services.notices.board import api as board_api
 from services.notices.board import attachments_api
 from services.notices.board.jobs import start_publishing
@@ -28,4 +29,8 @@ def create_app(
         clock=clock,
     )
     install_storage(app, LocalDiskStorage(settings.storage_root))
+    # Resources with their own public prefix (/api/activities, /api/inbox), not /api/notices:
+    # the gateway routes those prefixes to this service (gateway/proxy.py ALIASES).
+    for router in (activities_api.router,):
+        app.include_router(router, prefix="/api")
     return app

@@ -25,6 +25,7 @@ PARAM_POOLS = {
     "attachment_id": "attachment",
     "request_id": "petition",  # Open311's service_request_id is the petition's id
     "jurisdiction_id": "community",  # Open311's jurisdiction is a community
+    "activity_id": "activity",
 }
 # Path parameters filled from several pools in turn, each variant its own cells: a petition id
 # is the tenant's private petition and, again, its public one (on the board).
@@ -37,7 +38,16 @@ PATH_VALUES = {"fmt": "json", "service_code": "suggestions"}
 # Ids that only their tenant (or the platform operator) may see: a 2xx answer carrying one of
 # another tenant's is a leak even when the request named none of them.
 PERSON_POOLS = ("resident", "neighbour", "staff", "admin", "town_admin", "spare")
-PRIVATE_POOLS = (*PERSON_POOLS, "household", "claim", "posting", "grant", "petition", "attachment")
+PRIVATE_POOLS = (
+    *PERSON_POOLS,
+    "household",
+    "claim",
+    "posting",
+    "grant",
+    "petition",
+    "attachment",
+    "activity",
+)
 # Routes open to anyone by design (the gateway's allowlist lets them through without a token),
 # and why. Their answers are still scanned: they must never show what is listed in HIDES.
 PUBLIC_BY_DESIGN = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -105,7 +105,23 @@ async def _tenant(
     for who in ("resident", "staff", "admin", "town_admin"):
         t.callers[who] = await login(gw, phones[who])
     await _points(gw, t, phones["neighbour"])
+    await _activity(gw, t)
     return t
+
+
+async def _activity(gw: httpx.AsyncClient, t: Tenant) -> None:
+    """A community activity, a day off, its sign-up open (served by notices)."""
+    start = datetime.now(SHANGHAI) + timedelta(days=1)
+    body = {
+        "community_id": t.ids["community"],
+        "title": "矩阵测试活动",
+        "activity_type": "环境整治",
+        "capacity": 5,
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
+    }
+    made = await call(gw, "POST", "/api/activities", 201, json=body, headers=t.callers["staff"])
+    t.ids["activity"] = made["id"]
 
 
 async def _points(gw: httpx.AsyncClient, t: Tenant, neighbour_phone: str) -> None:

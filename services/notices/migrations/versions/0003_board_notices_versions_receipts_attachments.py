@@ -1,6 +1,6 @@
 """notices board (notices, versions, receipts, attachments)
 
-Revision ID: 0003_board
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-29 18:13:38.867770
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0003_board"
+revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
