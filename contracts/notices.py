@@ -23,3 +23,20 @@ class ActivityAttended(EventData):
     community_id: str = Field(min_length=1, max_length=64)
     hours: float | None = Field(default=None, gt=0, le=24)
     attended_at: AwareDatetime
+
+
+@REGISTRY.register
+class NoticePublished(EventData):
+    """A notice went public in a unit; `require_ack` ones reach every resident's inbox below it."""
+
+    event_type: ClassVar[str] = "org.shanzhi.notices.notice.published.v1"
+    topic: ClassVar[str] = "notices.events"
+    aggregate_type: ClassVar[str] = "notice"
+
+    notice_id: str = Field(min_length=1, max_length=64)
+    unit_id: str = Field(min_length=1, max_length=64)
+    unit_path: str = Field(min_length=1, max_length=512)
+    category: str = Field(min_length=1, max_length=32)
+    title: str = Field(min_length=1, max_length=200)
+    require_ack: bool = False
+    published_at: AwareDatetime

@@ -2,5 +2,13 @@
 
 from services.notices.base import Base
 from services.notices.directory.models import Resident, Unit
+from services.notices.inbox.models import InboxMessage, PushJob, WechatSubscription
 
-__all__ = ["Base", "Resident", "Unit"]
+__all__ = [
+    "Base",
+    "InboxMessage",
+    "PushJob",
+    "Resident",
+    "Unit",
+    "WechatSubscription",
+]
