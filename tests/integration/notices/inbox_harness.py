@@ -199,7 +199,7 @@ def inbox_settings(url: str, kafka: str, wechat_url: str) -> Settings:
         consumer_enabled=False,
         wechat_api_base=wechat_url,
         wechat_appid=APPID,
-        wechat_secret=SECRET,  # type: ignore[arg-type]
+        wechat_secret=SECRET,
         wechat_templates=TEMPLATES,
         inbox_push_poll_seconds=0.2,
         inbox_heartbeat_seconds=0.5,
