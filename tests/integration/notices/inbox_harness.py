@@ -143,6 +143,21 @@ class InboxHarness:
     database_url: str
     url: str
     community_path: str
+    verifier: TokenVerifier
+    wechat_url: str
+
+    @contextlib.asynccontextmanager
+    async def replica(self) -> AsyncIterator[httpx.AsyncClient]:
+        """A second notices process on the same database (another replica), served likewise."""
+        settings = inbox_settings(
+            self.database_url,
+            self.app.state.runtime.settings.kafka_bootstrap_servers,
+            self.wechat_url,
+        )
+        app = create_app(settings)
+        install_auth(app, self.verifier)
+        async with serve(app) as base, httpx.AsyncClient(base_url=base, timeout=10) as client:
+            yield client
 
     @property
     def session_factory(self) -> async_sessionmaker[AsyncSession]:
@@ -226,7 +241,7 @@ async def inbox(
         install_auth(app, verifier)
         path = await _community(identity)
         async with serve(app) as base, httpx.AsyncClient(base_url=base, timeout=10) as client:
-            yield InboxHarness(client, app, identity, url, base, path)
+            yield InboxHarness(client, app, identity, url, base, path, verifier, wechat.url)
         await to_identity.aclose()
     finally:
         await support.drop_database(name)

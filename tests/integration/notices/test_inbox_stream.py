@@ -100,3 +100,18 @@ async def test_a_stream_needs_a_token(inbox: InboxHarness) -> None:
     answer = await inbox.client.get("/api/inbox/stream")
     assert answer.status_code == 401
     assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_message_written_by_one_replica_reaches_a_stream_on_another(
+    inbox: InboxHarness,
+) -> None:
+    """The stream is woken by NOTIFY, not process memory: the writer here is the first
+    process's consumer session, the stream is served by a second process."""
+    me = await inbox.person()
+    async with inbox.replica() as other, listening(other, me) as received:
+        await asyncio.wait_for(received.get(), 5)
+        started = time.monotonic()
+        await inbox.deliver(me.id, title="跨副本消息")
+        event = await next_event(received, timeout=1.0)
+        assert time.monotonic() - started < 1.0
+    assert event.data is not None and event.data["title"] == "跨副本消息"
