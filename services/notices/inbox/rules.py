@@ -200,8 +200,10 @@ HEARTBEAT = ": keepalive\n\n"
 def resume_point(header: str | None, query: str | None) -> int | None:
     """The seq a reconnecting client last saw (header first), None when absent or not a seq."""
     for value in (header, query):
-        if value is not None and value.strip().isdigit():
-            return int(value.strip())
+        text = (value or "").strip()
+        # At most 18 digits: a seq is a bigint; anything longer is not one of ours.
+        if text.isascii() and text.isdigit() and len(text) <= 18:
+            return int(text)
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from tests.integration import support
 from tests.integration.notices.inbox_harness import (
     InboxHarness,
     identity,
@@ -27,6 +28,13 @@ async def test_a_new_message_reaches_the_open_stream_within_a_second(inbox: Inbo
         event = await next_event(received, timeout=1.0)
         elapsed = time.monotonic() - started
     assert elapsed < 1.0
+    # The closed stream left the hub (no leak of per-client queues).
+    hub = inbox.app.state.inbox_hub
+
+    async def gone() -> bool:
+        return bool(hub.connected == 0)
+
+    assert await support.eventually(gone, timeout=5)
     assert event.data is not None
     assert event.data["title"] == "积分到账"
     assert event.data["link"] == "/pages/points/index"

@@ -10,6 +10,7 @@ import pytest
 
 from tests.integration import support
 from tests.integration.notices.inbox_harness import (
+    SECRET,
     TEMPLATES,
     InboxHarness,
     Person,
@@ -113,6 +114,7 @@ async def test_a_refusal_stops_pushes_to_that_subscription_and_logs_no_openid(
     for record in caplog.records:
         rendered = f"{record.getMessage()} {record.__dict__}"
         assert openid not in rendered and "赵桂兰" not in rendered
+        assert SECRET not in rendered and "token-" not in rendered
     # Consenting again makes the subscription usable again.
     await subscribe(inbox, wechat, me, openid)
     assert await inbox.db_val(

@@ -172,6 +172,8 @@ def test_an_sse_event_carries_the_seq_as_its_id() -> None:
         ("17", "9", 17),
         ("x", "9", 9),
         ("-1", None, None),
+        ("9" * 19, None, None),
+        ("１２", None, None),
     ],
 )
 def test_the_resume_point_prefers_the_header(
