@@ -25,11 +25,9 @@ class ActivityAttended(EventData):
     attended_at: AwareDatetime
 
 
-@REGISTRY.register
-class NoticePublished(EventData):
-    """A notice went public in a unit; `require_ack` ones reach every resident's inbox below it."""
+class NoticeEvent(EventData):
+    """What every notice event carries: the notice, its unit and what it is about."""
 
-    event_type: ClassVar[str] = "org.shanzhi.notices.notice.published.v1"
     topic: ClassVar[str] = "notices.events"
     aggregate_type: ClassVar[str] = "notice"
 
@@ -37,6 +35,25 @@ class NoticePublished(EventData):
     unit_id: str = Field(min_length=1, max_length=64)
     unit_path: str = Field(min_length=1, max_length=512)
     category: str = Field(min_length=1, max_length=32)
-    title: str = Field(min_length=1, max_length=200)
-    require_ack: bool = False
+    title: str = Field(min_length=1, max_length=100)
+    require_ack: bool
+
+
+@REGISTRY.register
+class NoticePublished(NoticeEvent):
+    """A notice went public (at once, or when its `publish_at` came); keyed by notice id."""
+
+    event_type: ClassVar[str] = "org.shanzhi.notices.notice.published.v1"
+
     published_at: AwareDatetime
+
+
+@REGISTRY.register
+class NoticeWithdrawn(NoticeEvent):
+    """A published notice was withdrawn: kept for the record, hidden from residents."""
+
+    event_type: ClassVar[str] = "org.shanzhi.notices.notice.withdrawn.v1"
+
+    published_at: AwareDatetime | None
+    withdrawn_at: AwareDatetime
+    reason: str = Field(min_length=1, max_length=500)

@@ -6,9 +6,13 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from kit.service import create_service_app
+from kit.storage import LocalDiskStorage, install_storage
+from services.notices.board import api as board_api
+from services.notices.board import attachments_api
+from services.notices.board.jobs import start_publishing
 from services.notices.config import Settings
 from services.notices.consumers import SUBSCRIPTIONS
-from services.notices.inbox.api import router as inbox_router
+from services.notices.inbox import api as inbox_api
 from services.notices.inbox.runtime import inbox_startup
 
 
@@ -19,12 +23,13 @@ def create_app(
     app = create_service_app(
         settings,
         title="善治 · 村务公开",
-        routers=[],
+        routers=[attachments_api.router, board_api.router, inbox_api.home_router],
         subscriptions=SUBSCRIPTIONS,
-        on_startup=[inbox_startup(settings)],
+        on_startup=[start_publishing, inbox_startup(settings)],
         # Time is injectable: tests move it to publish scheduled notices and run activities.
         clock=clock,
     )
+    install_storage(app, LocalDiskStorage(settings.storage_root))
     # Outside the service prefix: the gateway routes /api/inbox to notices.
-    app.include_router(inbox_router)
+    app.include_router(inbox_api.router)
     return app

@@ -1,12 +1,22 @@
 """Every table of the notices database, imported once so the metadata is complete."""
 
 from services.notices.base import Base
+from services.notices.board.models import (
+    Notice,
+    NoticeAttachment,
+    NoticeReceipt,
+    NoticeVersion,
+)
 from services.notices.directory.models import Resident, Unit
 from services.notices.inbox.models import InboxMessage, PushJob, WechatSubscription
 
 __all__ = [
     "Base",
     "InboxMessage",
+    "Notice",
+    "NoticeAttachment",
+    "NoticeReceipt",
+    "NoticeVersion",
     "PushJob",
     "Resident",
     "Unit",

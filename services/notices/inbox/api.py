@@ -25,10 +25,13 @@ from services.notices.inbox.schemas import (
     ReadAll,
     SubscriptionCreate,
     SubscriptionRead,
+    Unread,
 )
 from services.notices.inbox.wechat import code_to_openid
 
 router = APIRouter(prefix="/api/inbox", tags=["inbox"])
+# Under the service prefix (/api/notices/inbox/...): what the gateway's /api/me/home asks.
+home_router = APIRouter(prefix="/inbox", tags=["inbox"])
 
 
 @router.get("", response_model=MessagePage)
@@ -42,6 +45,12 @@ async def list_messages(
         session, resident_id=uuid.UUID(me.sub), unread=unread, cursor=cursor
     )
     return MessagePage(items=[MessageRead.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/unread-count", response_model=Unread)
+@home_router.get("/unread-count", response_model=Unread)
+async def count_unread(me: CurrentPrincipal, session: Session) -> Unread:
+    return Unread(unread=await service.unread_count(session, resident_id=uuid.UUID(me.sub)))
 
 
 @router.post("/read-all", response_model=ReadAll)

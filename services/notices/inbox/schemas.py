@@ -28,6 +28,10 @@ class MessagePage(BaseModel):
     next_cursor: str | None
 
 
+class Unread(BaseModel):
+    unread: int
+
+
 class ReadAll(BaseModel):
     updated: int
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, text, tuple_, update
+from sqlalchemy import Select, func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.errors import NotFound
@@ -166,3 +166,12 @@ async def last_seq(session: AsyncSession, *, resident_id: uuid.UUID) -> int:
     stmt = select(InboxMessage.seq).where(InboxMessage.resident_id == resident_id)
     found = await session.scalar(stmt.order_by(InboxMessage.seq.desc()).limit(1))
     return int(found or 0)
+
+
+async def unread_count(session: AsyncSession, *, resident_id: uuid.UUID) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(InboxMessage)
+        .where(InboxMessage.resident_id == resident_id, InboxMessage.read_at.is_(None))
+    )
+    return int(await session.scalar(stmt) or 0)

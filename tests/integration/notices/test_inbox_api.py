@@ -85,3 +85,17 @@ async def test_the_inbox_needs_a_token(inbox: InboxHarness) -> None:
     for method, path in [("GET", "/api/inbox"), ("POST", "/api/inbox/read-all")]:
         answer = await inbox.client.request(method, path)
         assert answer.status_code == 401
+
+
+async def test_the_unread_count_answers_at_both_paths(inbox: InboxHarness) -> None:
+    me, other = await inbox.person(), await inbox.person("王五")
+    for _ in range(3):
+        await inbox.deliver(me.id)
+    await inbox.deliver(other.id)
+    # /api/inbox/... for clients; /api/notices/inbox/... is what the gateway's home screen asks.
+    for path in ("/api/inbox/unread-count", "/api/notices/inbox/unread-count"):
+        answer = await inbox.client.get(path, headers=me.headers)
+        assert answer.status_code == 200 and answer.json() == {"unread": 3}
+    await inbox.client.post("/api/inbox/read-all", headers=me.headers)
+    answer = await inbox.client.get("/api/inbox/unread-count", headers=me.headers)
+    assert answer.json() == {"unread": 0}

@@ -165,19 +165,19 @@ async def test_a_require_ack_notice_reaches_everyone_below_its_unit_in_one_state
     outside = uuid.uuid4()
     await inbox.resident(outside, elsewhere)
     statements: list[str] = []
-    engine = inbox.app.state.runtime.engine.sync_engine
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
     notice = published(town, require_ack=True)
-    sa_event.listen(engine, "before_cursor_execute", count)
-    try:
-        async with unit_of_work(inbox.session_factory) as session:
-            await handlers.on_notice_published(session, notice)
-            await session.commit()
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", count)
+    async with unit_of_work(inbox.session_factory) as session:
+        # Only this transaction's statements (the app's jobs share the engine).
+        connection = (await session.connection()).sync_connection
+        assert connection is not None
+        sa_event.listen(connection, "before_cursor_execute", count)
+        await handlers.on_notice_published(session, notice)
+        sa_event.remove(connection, "before_cursor_execute", count)
+        await session.commit()
     total = await inbox.db_val(
         "SELECT count(*) FROM inbox_messages WHERE kind = 'notices.require_ack'"
     )

@@ -1,7 +1,7 @@
 """notices inbox (messages, wechat subscriptions, push queue)
 
 Revision ID: 0003_inbox
-Revises: 0002
+Revises: 0003_board
 Create Date: 2026-11-29 18:08:26.901344
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_inbox"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003_board"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
