@@ -19,6 +19,8 @@ Fetch = Callable[[httpx.AsyncClient, dict[str, str]], Awaitable[Any]]
 def _section(
     service: str, path: str, pick: Callable[[Any], Any] = lambda body: body
 ) -> Callable[[Settings], Fetch]:
+    """A section read from `/api/{service}{path}` (path "" or starting with "/" or "?")."""
+
     def bind(settings: Settings) -> Fetch:
         async def fetch(client: httpx.AsyncClient, headers: dict[str, str]) -> Any:
             bases = settings.urls_of(service)
@@ -38,7 +40,7 @@ SECTIONS: dict[str, Callable[[Settings], Fetch]] = {
     "points": _section("points", "/accounts/me"),
     "rank": _section("points", "/accounts/me/rank?period=month"),
     "inbox_unread": _section("notices", "/inbox/unread-count", lambda b: b.get("unread")),
-    "open_petitions": _section("petitions", "/petitions/mine?status=open&limit=3"),
+    "open_petitions": _section("petitions", "?mine=true&status=open&limit=3", lambda b: b["items"]),
     "pinned_notices": _section("notices", "/notices/pinned"),
     "pickup_orders": _section("mall", "/orders/mine?status=awaiting_pickup"),
 }

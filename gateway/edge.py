@@ -72,6 +72,7 @@ PUBLIC_ROUTES = (
     public("GET", "/api/points/communities/{community_id}/publicity"),
     public("GET", "/api/points/communities/{community_id}/settings"),
     public("GET", "/api/notices/public/**"),
+    public("GET", "/api/petitions/public"),  # a community's board (?community_id=)
     public("GET", "/api/petitions/public/**"),
     # Images of petitions on the public board; the service serves the rest only to those
     # who may see the petition (404 to anyone else, with or without a token).

@@ -276,6 +276,10 @@ def routing_router(services: Iterable[str]) -> APIRouter:
         router.add_api_route(
             f"/api/{name}/{{path:path}}", _forwarder(name), methods=METHODS, name=f"proxy_{name}"
         )
+        # The service's root too (POST/GET /api/petitions): else it answers a slash redirect.
+        router.add_api_route(
+            f"/api/{name}", _forwarder(name), methods=METHODS, name=f"proxy_{name}_root"
+        )
     if "petitions" in services:
         router.add_api_route(
             OPEN311_PREFIX + "{path:path}", forward_open311, methods=METHODS, name="open311"

@@ -1,6 +1,6 @@
 """The abuse matrix, generated from the services' OpenAPI documents: every operation × caller ×
 target becomes one request, and the expected outcome follows from the gateway's public allowlist
-and from whose ids the request carries. Only the tables below are written by hand."""
+and from whose ids the request carries. Only the tables in abuse_tables.py are written by hand."""
 
 from __future__ import annotations
 
@@ -14,70 +14,27 @@ from typing import Any
 import httpx
 
 from gateway.edge import public_route
+from tests.e2e.abuse_tables import (
+    CALLER_SCOPED,
+    CALLERS,
+    HIDES,
+    JUDGED_THOUGH_PUBLIC,
+    OPTIONAL_FILLED,
+    PARAM_POOLS,
+    PATH_VALUES,
+    PATH_VARIANTS,
+    PERSON_POOLS,
+    PREFERRED,
+    PRIVATE_POOLS,
+    PUBLIC_BY_DESIGN,
+    RESIDENT_MAY_ASK_OTHERS,
+    RESIDENT_MAY_NAME_OTHERS,
+    TARGETS,
+)
 from tests.e2e.scene import SHANGHAI
 from tests.e2e.tenants import PLATFORM, Headers, World
 
-# Which fixture a parameter named so is filled from ("partner" is the platform's partner).
-PARAM_POOLS = {
-    "community_id": "community",
-    "unit_id": "community",
-    "parent_id": "town",
-    "person_id": "neighbour",
-    "resident_id": "neighbour",
-    "head_id": "neighbour",
-    "household_id": "household",
-    "claim_id": "claim",
-    "version_id": "version",
-    "posting_id": "posting",
-    "grant_id": "grant",
-    "partner_id": "partner",
-}
-# Ids that only their tenant (or the platform operator) may see: a 2xx answer carrying one of
-# another tenant's is a leak even when the request named none of them.
-PERSON_POOLS = ("resident", "neighbour", "staff", "admin", "town_admin", "spare")
-PRIVATE_POOLS = (*PERSON_POOLS, "household", "claim", "posting", "grant")
-# Writes that name no id act on the caller's own record or community, not platform-wide state.
-# Any other id-less write is platform-wide (keys, partners): only the operator may make it.
-CALLER_SCOPED = {
-    ("POST", "/api/points/claims"): "a resident claims points in the community they live in",
-    ("POST", "/api/identity/households"): "with no head_id the caller founds and heads it",
-}
-# A resident acts for themselves: naming another person's id is acting on someone else's record,
-# even in their own community. Routes where a resident may name another person, and why:
-RESIDENT_MAY_NAME_OTHERS = {
-    ("DELETE", "/api/identity/households/{household_id}/members/{person_id}"): (
-        "the head removes members of the household they head"
-    ),
-}
-# Routes where a resident naming another person only asks: the answer is a pending request
-# the named person must accept, and nothing of theirs changes until they do.
-RESIDENT_MAY_ASK_OTHERS = {
-    ("POST", "/api/identity/households/{household_id}/members"): (
-        "the head invites; the member joins only on accepting the invitation"
-    ),
-}
-# Values for fields whose schema alone would not reach the authorisation check.
-PREFERRED: dict[str, Any] = {
-    "role": "community_staff",
-    "kind": "community",
-    "decision": "approve",
-    "action": "dismiss",
-    "item_code": "VOL-ENV",
-    "phone": "13600000000",
-    "password": "Passw0rd!",
-    "id_number": "11010519491231002X",
-    "amount": 1,
-}
-CALLERS = (  # label, tenant, role key in Tenant.callers
-    ("anonymous", None, None),
-    ("resident A", "A", "resident"),
-    ("resident B", "B", "resident"),
-    ("community_staff A", "A", "staff"),
-    ("community_admin A", "A", "admin"),
-    ("community_staff B", "B", "staff"),
-    ("district_admin of town A", "A", "town_admin"),
-)
-TARGETS = ("own", "other", "own path, other body")
+__all__ = ["CALLERS", "TARGETS", "Cell", "cells", "run", "verdict"]
 
 
 @dataclass
@@ -97,7 +54,11 @@ class Cell:
 
     @property
     def public(self) -> bool:
-        return self.declared_public or public_route(self.method, self.path) is not None
+        route = (self.method, self.template)
+        if route in JUDGED_THOUGH_PUBLIC:
+            return False
+        at_the_door = public_route(self.method, self.path) is not None
+        return route in PUBLIC_BY_DESIGN or self.declared_public or at_the_door
 
     @property
     def foreign(self) -> bool:
@@ -121,15 +82,25 @@ def cells(service: str, document: dict[str, Any], world: World) -> list[Cell]:
         if not template.startswith("/api/"):
             continue  # health and readiness probes carry no tenant data
         for method, operation in operations.items():
-            for caller, tenant, role in CALLERS:
-                headers = world.tenants[tenant].callers[role] if tenant and role else {}
-                for target in TARGETS:
-                    cell = _cell(service, document, world, method.upper(), template, operation)
-                    made = cell(caller, tenant, role, headers, target)
-                    if made is not None and made.request() not in seen:
-                        seen.add(made.request())  # id-less routes: one request, not one a target
-                        out.append(made)
+            for pools in _variants(operation):
+                cell = _cell(service, document, world, method.upper(), template, operation, pools)
+                for caller, tenant, role in CALLERS:
+                    headers = world.tenants[tenant].callers[role] if tenant and role else {}
+                    for target in TARGETS:
+                        made = cell(caller, tenant, role, headers, target)
+                        if made is not None and made.request() not in seen:
+                            seen.add(made.request())  # id-less routes: one request, not 3
+                            out.append(made)
     return out
+
+
+def _variants(operation: dict[str, Any]) -> list[dict[str, str]]:
+    """The pools to fill path parameters from: one mapping per variant (most routes: one)."""
+    names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+    varied = [n for n in names if n in PATH_VARIANTS]
+    if not varied:
+        return [{}]
+    return [{varied[0]: pool} for pool in PATH_VARIANTS[varied[0]]]
 
 
 def _cell(
@@ -139,6 +110,7 @@ def _cell(
     method: str,
     template: str,
     operation: dict[str, Any],
+    pools: dict[str, str],
 ) -> Any:
     def make(
         caller: str, tenant: str | None, role: str | None, headers: Headers, target: str
@@ -149,12 +121,14 @@ def _cell(
         body_from = other if target != "own" else own
         path, query = template, {}
         for p in operation.get("parameters", []):
-            value = _id(world, p["name"], path_from) if p["in"] == "path" else None
+            value = _path_id(world, p["name"], path_from, pools) if p["in"] == "path" else None
             if p["in"] == "path":
-                path = path.replace("{" + p["name"] + "}", value or str(uuid.uuid4()))
+                value = value or PATH_VALUES.get(p["name"]) or str(uuid.uuid4())
+                path = path.replace("{" + p["name"] + "}", value)
             elif p["in"] == "query" and p["name"] in PARAM_POOLS:
                 query[p["name"]] = _id(world, p["name"], body_from) or str(uuid.uuid4())
-        body = _body(document, operation, world, body_from)
+        filled = OPTIONAL_FILLED.get((method, template), ())
+        body = _body(document, operation, world, body_from, filled)
         if target == "own path, other body" and not _ids_in(body):
             return None  # the same request as "own": nothing of the other tenant in the body
         # A GET's query ids are filters: what it answers is judged by the leak scan instead.
@@ -190,6 +164,11 @@ def _caller_scoped(method: str, template: str) -> bool:
     return "me" in template.split("/") or (method, template) in CALLER_SCOPED
 
 
+def _path_id(world: World, name: str, tenant: str, pools: dict[str, str]) -> str | None:
+    pool = pools.get(name)
+    return world.tenants[tenant].ids.get(pool) if pool else _id(world, name, tenant)
+
+
 def _id(world: World, name: str, tenant: str) -> str | None:
     pool = PARAM_POOLS.get(name)
     if pool == "partner":
@@ -201,11 +180,18 @@ def _ids_in(body: Any) -> list[str]:
     return re.findall(r"[0-9a-f]{8}-[0-9a-f-]{27}", json.dumps(body)) if body is not None else []
 
 
-def _body(document: dict[str, Any], operation: dict[str, Any], world: World, tenant: str) -> Any:
+def _body(
+    document: dict[str, Any],
+    operation: dict[str, Any],
+    world: World,
+    tenant: str,
+    filled: tuple[str, ...] = (),
+) -> Any:
     content = operation.get("requestBody", {}).get("content", {})
     if "application/json" not in content:
         return None
-    return _value(document, content["application/json"]["schema"], "", world, tenant)
+    body = _value(document, content["application/json"]["schema"], "", world, tenant)
+    return {**body, **{name: _id(world, name, tenant) for name in filled}} if filled else body
 
 
 def _value(
@@ -264,8 +250,10 @@ async def run(gw: httpx.AsyncClient, cell: Cell) -> httpx.Response:
 def verdict(cell: Cell, answer: httpx.Response, world: World) -> str | None:
     """Why this answer is abuse, or None: a 2xx on another tenant's (or the platform's) data,
     or a 2xx that shows another tenant's private ids. Public routes are open by design."""
-    if cell.public or not answer.is_success:
+    if not answer.is_success:
         return None
+    if cell.public:
+        return _shown_on_public(cell, answer, world)
     if _only_asked(cell, answer):
         return None
     if cell.foreign:
@@ -278,6 +266,17 @@ def verdict(cell: Cell, answer: httpx.Response, world: World) -> str | None:
             return f"{answer.status_code} shows tenant {name}'s {', '.join(leaked)}"
     if world.partner_id in answer.text and cell.tenant is not None:
         return f"{answer.status_code} shows the platform's partner"
+    return None
+
+
+def _shown_on_public(cell: Cell, answer: httpx.Response, world: World) -> str | None:
+    """A public-by-design answer that shows a private petition or who wrote one."""
+    if (cell.method, cell.template) not in PUBLIC_BY_DESIGN:
+        return None
+    for name, tenant in world.tenants.items():
+        leaked = [p for p in HIDES if tenant.ids.get(p, "-") in answer.text]
+        if leaked:
+            return f"{answer.status_code} on a public route shows tenant {name}'s {leaked}"
     return None
 
 

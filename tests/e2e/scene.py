@@ -35,6 +35,13 @@ ITEMS = [
         "unit": "per_hour",
         "triggers": [{"source": "volunteer", "activity_type": "助老服务"}],
     },
+    {
+        "code": "ADOPTED",
+        "name": "建议被采纳",
+        "category": "参与治理",
+        "points": 5,
+        "triggers": [{"source": "petition_adopted"}],
+    },
 ]
 
 

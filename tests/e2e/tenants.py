@@ -41,6 +41,7 @@ class Tenant:
     name: str
     ids: dict[str, str] = field(default_factory=dict)
     callers: dict[str, Headers] = field(default_factory=dict)
+    phones: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,7 +87,7 @@ async def _tenant(
     t.ids["town"] = await _unit(gw, admin, "town", f"mx-town-{name}", district)
     t.ids["community"] = await _unit(gw, admin, "community", f"mx-sq-{name}", t.ids["town"])
     people = ("resident", "neighbour", "staff", "admin", "town_admin", "spare")
-    phones = {who: str(phone_base + i) for i, who in enumerate(people)}
+    phones = t.phones = {who: str(phone_base + i) for i, who in enumerate(people)}
     for who in people:
         body = {"phone": phones[who], "password": PASSWORD, "name": f"{name}{who}"}
         body["community_id"] = t.ids["community"]

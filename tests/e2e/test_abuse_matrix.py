@@ -4,7 +4,7 @@ change another tenant's data. Routes join the matrix by appearing in their servi
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 import httpx
@@ -12,6 +12,7 @@ import pytest
 
 from tests.e2e.abuse import CALLERS, TARGETS, Cell, cells, run, verdict
 from tests.e2e.platform import SERVICES, Platform
+from tests.e2e.tenant_petitions import add_petitions
 from tests.e2e.tenants import build_world
 
 
@@ -35,13 +36,17 @@ async def test_no_caller_reads_or_changes_another_tenants_data(
 ) -> None:
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as gw:
         world = await build_world(gw)
+        for tenant in world.tenants.values():
+            await add_petitions(gw, tenant)
         docs = await _documents(gw)
         matrix = sorted((c for s, doc in docs.items() for c in cells(s, doc, world)), key=_order)
         started, failures, statuses = time.monotonic(), [], Counter[str]()
+        by_service: dict[str, Counter[int]] = defaultdict(Counter)
         errors: set[str] = set()
         for cell in matrix:
             answer = await run(gw, cell)
             statuses[f"{cell.target}:{answer.status_code}"] += 1
+            by_service[cell.service][answer.status_code] += 1
             if (why := verdict(cell, answer, world)) is not None:
                 failures.append(f"{why}: {cell.describe()} -> {answer.text[:200]}")
             if answer.status_code >= 500 or answer.status_code == 429:
@@ -49,6 +54,8 @@ async def test_no_caller_reads_or_changes_another_tenants_data(
     routes = len({(c.method, c.template) for c in matrix})
     with capsys.disabled():
         _report(routes, matrix, docs, time.monotonic() - started, statuses, errors)
+        for service, counts in by_service.items():
+            print(f"[e2e] abuse matrix, {service}: statuses {dict(sorted(counts.items()))}")
     assert not failures, f"{len(failures)} abuse cells:\n" + "\n".join(failures)
 
 

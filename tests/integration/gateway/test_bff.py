@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -27,10 +28,11 @@ from tests.integration.identity.conftest import (
 from tests.integration.support import Clock
 
 SERVICES = ("identity", "points", "petitions", "notices", "mall")
+VALID_ID = "11010519491231002X"
+SYNC_WITHIN = 60.0  # seconds for petitions to learn a community from identity's events
 # The sections of services still without their routes: service and path the BFF asks for.
 NOT_YET = {
     "inbox_unread": ("notices", "/api/notices/inbox/unread-count"),
-    "open_petitions": ("petitions", "/api/petitions/petitions/mine?status=open&limit=3"),
     "pinned_notices": ("notices", "/api/notices/notices/pinned"),
     "pickup_orders": ("mall", "/api/mall/orders/mine?status=awaiting_pickup"),
 }
@@ -119,3 +121,55 @@ async def test_home_degrades_the_sections_whose_service_has_no_route_for_them_ye
             has_route = (await http.get(f"{urls[name]}{path}", headers=token)).status_code != 404
             assert (section in degraded) is not has_route, (section, degraded)
             assert (home.json()[section] is None) is not has_route, section
+
+
+async def until_synced(send: Any) -> httpx.Response:
+    """`send()` again while petitions has not yet learned the community (404/422 on it)."""
+    deadline = time.monotonic() + SYNC_WITHIN
+    while True:
+        answer: httpx.Response = await send()
+        waiting = answer.status_code in (404, 422) and "社区" in answer.text
+        if not waiting or time.monotonic() > deadline:
+            return answer
+        await asyncio.sleep(0.5)
+
+
+async def test_home_lists_the_residents_own_open_petitions_and_not_their_closed_ones(home_stack):
+    gw, _ = home_stack
+    admin = await bearer(gw, ADMIN_PHONE, ADMIN_PASSWORD)
+    district = (await gw.get("/api/identity/org-units?kind=district")).json()[0]["id"]
+    community = await unit(gw, admin, "community", await unit(gw, admin, "town", district))
+    body = {"phone": "13712345679", "password": PASSWORD, "name": "钱六", "community_id": community}
+    person = (await gw.post("/api/identity/residents", json=body)).json()["id"]
+    me = await bearer(gw, "13712345679", PASSWORD)
+    real = {"real_name": "钱六", "id_number": VALID_ID}
+    assert (await gw.post("/api/identity/me/verification", json=real, headers=me)).is_success
+    approve = f"/api/identity/residents/{person}/verification/approve"
+    assert (await gw.post(approve, json={}, headers=admin)).status_code == 200
+    me = await bearer(gw, "13712345679", PASSWORD)  # a token that carries `verified`
+    kind: dict[str, Any] = {"community_id": community, "name": "环境卫生"}
+    kind["service_code"] = "sanitation"
+    kind |= {"accept_within_hours": 24, "resolve_within_days": 7}
+    category = await until_synced(
+        lambda: gw.post("/api/petitions/categories", json=kind, headers=admin)
+    )
+    assert category.status_code == 201, category.text
+    titles = ("楼道灯坏了", "垃圾桶满了", "路面积水")
+    ids = []
+    for title in titles:
+        raise_: dict[str, Any] = {"community_id": community, "title": title}
+        raise_["category_id"] = category.json()["id"]
+        raise_ |= {"content": title, "location": {"address": "小北街12号"}, "visibility": "public"}
+        made = await until_synced(lambda b=raise_: gw.post("/api/petitions", json=b, headers=me))
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["id"])
+    cancel = f"/api/petitions/{ids[0]}/actions/cancel"
+    assert (await gw.post(cancel, json={"reason": "已自行解决"}, headers=me)).status_code == 200
+
+    home = await gw.get("/api/me/home", headers=me)
+    assert home.status_code == 200, home.text
+    assert "open_petitions" not in home.json()["degraded"]
+    shown = home.json()["open_petitions"]
+    assert [p["id"] for p in shown] == ids[:0:-1]  # the newest first; the cancelled one not
+    assert {p["status"] for p in shown} == {"submitted"}
+    assert [p["title"] for p in shown] == ["路面积水", "垃圾桶满了"]

@@ -27,6 +27,7 @@ from gateway.edge import bearer_token, has_dot_segment, public, public_route
         ("GET", "/api/points/communities/c-1/settings", "standard"),
         ("GET", "/api/notices/public/notices/42", "standard"),
         ("GET", "/api/petitions/public/board", "standard"),
+        ("GET", "/api/petitions/public", "standard"),  # a community's board
         ("GET", "/api/petitions/open311/v2/requests.json", "standard"),
         ("GET", "/open311/v2/discovery.json", "standard"),
         ("GET", "/open311/v2/services/light.xml", "standard"),
@@ -60,6 +61,8 @@ def test_allowlisted_route_is_public_with_its_throttle(method, path, throttle):
         ("GET", "/api/points/communities/a/b/rules"),
         ("GET", "/api/points/accounts/me"),
         ("POST", "/api/petitions/open311/v2/requests.json"),  # Open311 reads only
+        ("GET", "/api/petitions"),  # one's own petitions and the staff queue
+        ("POST", "/api/petitions/public"),
         ("PUT", "/open311/v2/requests.json"),  # Open311 has GET and a form POST only
         ("DELETE", "/open311/v2/requests/1.json"),
         ("GET", "/open311/v2"),

@@ -1,0 +1,80 @@
+"""The demo seed on a running platform: petitions in every planned state on the board and in
+the staff queue, an adopted suggestion awarded by the points list, and a second run adding
+nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from deploy import demo_data as demo
+from deploy import demo_petitions as plan
+from deploy.seed import load
+from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE, Platform
+from tests.unit.deploy.test_demo_petitions import end_state
+
+
+async def staff_queue(gw: httpx.AsyncClient, code: str, community: str) -> list[dict[str, Any]]:
+    login = {"phone": demo.reviewer_of(code).phone, "password": demo.DEMO_PASSWORD}
+    token = (await gw.post("/api/identity/auth/login", json=login)).json()["access_token"]
+    answer = await gw.get(
+        f"/api/petitions?community_id={community}&limit=100",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["items"])
+
+
+async def adoption_awards(gw: httpx.AsyncClient, phone: str) -> list[dict[str, Any]]:
+    login = {"phone": phone, "password": demo.DEMO_PASSWORD}
+    token = (await gw.post("/api/identity/auth/login", json=login)).json()["access_token"]
+    answer = await gw.get(
+        "/api/points/accounts/me/postings?limit=100", headers={"Authorization": f"Bearer {token}"}
+    )
+    return [p for p in answer.json()["items"] if p["source_type"] == "petition"]
+
+
+async def test_the_seed_loads_petitions_in_every_state_once_however_often_it_runs(
+    platform: Platform, tmp_path: Path
+):
+    partner_file = tmp_path / "demo-partner.json"
+    async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as gw:
+        summary = await load(gw, ADMIN_PHONE, ADMIN_PASSWORD, partner_file)
+        assert f"{len(plan.PETITIONS)} petitions" in summary
+        units = {u["code"]: u["id"] for u in (await gw.get("/api/identity/org-units")).json()}
+        first = {c: await staff_queue(gw, c, units[c]) for c in demo.communities()}
+        for code in demo.communities():
+            planned = {p.title: end_state(p)[0] for p in plan.PETITIONS if p.community == code}
+            assert {p["title"]: p["status"] for p in first[code]} == planned
+            board = (await gw.get(f"/api/petitions/public?community_id={units[code]}")).json()
+            public = {p.title for p in plan.PETITIONS if p.community == code}
+            public -= {p.title for p in plan.PETITIONS if p.visibility == "private"}
+            public -= {t for t, s in planned.items() if s == "submitted"}
+            assert {p["title"] for p in board["items"]} == public  # no token: the public board
+            assert any(p["rating_comment"] for p in board["items"])  # a rated one, with comment
+
+        await load(gw, ADMIN_PHONE, ADMIN_PASSWORD, partner_file)  # a second start, no marker
+        for code in demo.communities():
+            again = await staff_queue(gw, code, units[code])
+            assert [(p["id"], p["updated_at"]) for p in again] == [
+                (p["id"], p["updated_at"]) for p in first[code]
+            ]
+        adopters = {p.author for p in plan.PETITIONS if any(s.action == "adopt" for s in p.steps)}
+        for phone in adopters:
+            awards = await settled(functools.partial(adoption_awards, gw, phone))
+            assert len(awards) == 1 and awards[0]["item_code"] == "ADOPTED", awards
+
+
+async def settled(probe: Callable[[], Awaitable[list[Any]]], within: float = 30) -> list[Any]:
+    """What `probe` finds once it finds something, a little later (a double would show)."""
+    deadline = time.monotonic() + within
+    while not await probe() and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(2)
+    return await probe()
