@@ -122,7 +122,7 @@ async def fan_out(factory: Any, dsn: str, residents: int) -> str:
 async def read_stream(
     client: httpx.AsyncClient, resident: str, ready: asyncio.Event, arrived: dict[str, float]
 ) -> None:
-    headers = {"Authorization": f"Bearer {resident}"}
+    headers = {"Authorization": f"Bearer {resident}", "Accept": "text/event-stream"}
     async with client.stream("GET", "/api/inbox/stream", headers=headers) as answer:
         async for line in answer.aiter_lines():
             if line.startswith(":"):

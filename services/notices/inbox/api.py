@@ -14,7 +14,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from kit.deps import CurrentPrincipal
-from kit.errors import Invalid
+from kit.errors import DomainError, Invalid
 from services.notices.config import Settings
 from services.notices.deps import Now, Session
 from services.notices.inbox import push, service, stream
@@ -72,14 +72,33 @@ async def read_one(
     return answer
 
 
-@router.get("/stream", response_class=StreamingResponse)
+class NotAnEventStreamClient(DomainError):
+    status = 406
+    title = "不支持的响应格式"
+
+
+EVENT_STREAM = "text/event-stream"
+
+
+@router.get(
+    "/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {EVENT_STREAM: {}}}, 406: {"description": "未声明接受事件流"}},
+)
 async def live(
     request: Request,
     me: CurrentPrincipal,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
     resume: Annotated[str | None, Query(alias="last_event_id", max_length=20)] = None,
 ) -> StreamingResponse:
-    """Server-Sent Events: `id:` is the message's seq; reconnect with `Last-Event-ID`."""
+    """Server-Sent Events: `id:` is the message's seq; reconnect with `Last-Event-ID`.
+
+    Only for a client that says `Accept: text/event-stream` (EventSource always does): an
+    endless answer to a plain GET would hang it, and the gateway lets such requests stream
+    without a read timeout.
+    """
+    if EVENT_STREAM not in request.headers.get("accept", ""):
+        raise NotAnEventStreamClient(f"请在 Accept 中声明 {EVENT_STREAM}")
     settings = _settings(request)
     body = stream.events(
         hub=request.app.state.inbox_hub,
@@ -89,7 +108,7 @@ async def live(
         heartbeat_seconds=settings.inbox_heartbeat_seconds,
     )
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(body, media_type="text/event-stream", headers=headers)
+    return StreamingResponse(body, media_type=EVENT_STREAM, headers=headers)
 
 
 @router.post("/wechat-subscriptions", status_code=201, response_model=SubscriptionRead)

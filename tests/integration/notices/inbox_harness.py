@@ -261,7 +261,7 @@ async def listening(
     client: httpx.AsyncClient, person: Person, *, last_event_id: str | None = None, query: str = ""
 ) -> AsyncIterator[asyncio.Queue[Sse]]:
     """A stream read in the background into a queue; the first item is its opening comment."""
-    headers = dict(person.headers)
+    headers = {**person.headers, "Accept": "text/event-stream"}
     if last_event_id is not None:
         headers["Last-Event-ID"] = last_event_id
     received: asyncio.Queue[Sse] = asyncio.Queue()

@@ -123,3 +123,16 @@ async def test_a_message_written_by_one_replica_reaches_a_stream_on_another(
         event = await next_event(received, timeout=1.0)
         assert time.monotonic() - started < 1.0
     assert event.data is not None and event.data["title"] == "跨副本消息"
+
+
+async def test_a_client_that_does_not_ask_for_an_event_stream_is_refused(
+    inbox: InboxHarness,
+) -> None:
+    """A plain GET must not hang on an endless answer."""
+    me = await inbox.person()
+    for accept in ("application/json", "*/*"):
+        answer = await inbox.client.get(
+            "/api/inbox/stream", headers={**me.headers, "Accept": accept}
+        )
+        assert answer.status_code == 406
+        assert answer.headers["content-type"].startswith("application/problem+json")
