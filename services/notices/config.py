@@ -26,3 +26,5 @@ class Settings(KitSettings):
     )
     inbox_push_poll_seconds: float = 1.0
     inbox_heartbeat_seconds: float = 15.0
+    # A stream ends after this and the client reconnects with a current token.
+    inbox_stream_lifetime_seconds: float = 900.0

@@ -106,6 +106,7 @@ async def live(
         resident_id=uuid.UUID(me.sub),
         resume_after=resume_point(last_event_id, resume),
         heartbeat_seconds=settings.inbox_heartbeat_seconds,
+        lifetime_seconds=settings.inbox_stream_lifetime_seconds,
     )
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(body, media_type=EVENT_STREAM, headers=headers)

@@ -115,9 +115,16 @@ async def events(
     resident_id: uuid.UUID,
     resume_after: int | None,
     heartbeat_seconds: float,
+    lifetime_seconds: float,
 ) -> AsyncIterator[str]:
     """The text of one person's stream: what came after `resume_after` (only what is new
-    without it), then each new message as it commits, and a comment when nothing happens."""
+    without it), then each new message as it commits, and a comment when nothing happens.
+
+    It ends after `lifetime_seconds`: the client reconnects (EventSource does so by itself)
+    with `Last-Event-ID` and a current token, so an expired or revoked token stops streaming.
+    """
+    loop = asyncio.get_running_loop()
+    ends = loop.time() + lifetime_seconds
     with hub.subscribe(resident_id) as wake:
         # Subscribed before reading, so a commit between the read and the wait still wakes us.
         last = resume_after
@@ -137,7 +144,10 @@ async def events(
                 last = seq
             if len(batch) == STREAM_BATCH:
                 continue  # more are waiting; a wake-up is only due once caught up
+            left = ends - loop.time()
+            if left <= 0:
+                return
             try:
-                await asyncio.wait_for(wake.get(), heartbeat_seconds)
+                await asyncio.wait_for(wake.get(), min(heartbeat_seconds, left))
             except TimeoutError:
                 yield HEARTBEAT

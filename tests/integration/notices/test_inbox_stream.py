@@ -136,3 +136,17 @@ async def test_a_client_that_does_not_ask_for_an_event_stream_is_refused(
         )
         assert answer.status_code == 406
         assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_stream_ends_after_its_lifetime_so_the_token_is_checked_again(
+    inbox: InboxHarness,
+) -> None:
+    me = await inbox.person()
+    inbox.app.state.runtime.settings.inbox_stream_lifetime_seconds = 1.0
+    headers = {**me.headers, "Accept": "text/event-stream"}
+    started = time.monotonic()
+    async with inbox.client.stream("GET", "/api/inbox/stream", headers=headers) as answer:
+        assert answer.status_code == 200
+        body = b"".join([chunk async for chunk in answer.aiter_raw()])
+    assert time.monotonic() - started < 5
+    assert body.startswith(b"retry: 3000")
