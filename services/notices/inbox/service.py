@@ -154,14 +154,6 @@ async def mark_all_read(session: AsyncSession, *, resident_id: uuid.UUID, now: d
     return int(result.rowcount)
 
 
-async def after(
-    session: AsyncSession, *, resident_id: uuid.UUID, seq: int, limit: int = 100
-) -> list[InboxMessage]:
-    """Messages after `seq` in stream order (what a stream sends next)."""
-    stmt = _mine(resident_id).where(InboxMessage.seq > seq).order_by(InboxMessage.seq).limit(limit)
-    return list((await session.scalars(stmt)).all())
-
-
 async def last_seq(session: AsyncSession, *, resident_id: uuid.UUID) -> int:
     stmt = select(InboxMessage.seq).where(InboxMessage.resident_id == resident_id)
     found = await session.scalar(stmt.order_by(InboxMessage.seq.desc()).limit(1))
