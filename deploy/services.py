@@ -114,6 +114,10 @@ def app_spec(settings: DeploySettings, name: str, server_url: str, bootstrap: st
         f"{module}:create_app",
         "--factory",
         "--no-server-header",
+        # Open event streams (the inbox) never end by themselves: cut them after 5 s so the
+        # lifespan still stops the relay and consumer cleanly before stop_timeout kills us.
+        "--timeout-graceful-shutdown",
+        "5",
     ]
     argv += ["--host", "127.0.0.1", "--port", str(settings.service_port(name))]
     return ChildSpec(

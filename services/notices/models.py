@@ -9,15 +9,19 @@ from services.notices.board.models import (
     NoticeVersion,
 )
 from services.notices.directory.models import Resident, Unit
+from services.notices.inbox.models import InboxMessage, PushJob, WechatSubscription
 
 __all__ = [
     "Activity",
     "Base",
+    "InboxMessage",
     "Notice",
     "NoticeAttachment",
     "NoticeReceipt",
     "NoticeVersion",
     "Participant",
+    "PushJob",
     "Resident",
     "Unit",
+    "WechatSubscription",
 ]
