@@ -48,7 +48,7 @@ test: install
 	$(RUN) mypy . || status=1; \
 	$(RUN) lint-imports || status=1; \
 	$(RUN) python -m deploy run --profile test -- \
-		$(RUN) python -m pytest -q -p no:cacheprovider || status=1; \
+		$(RUN) python -m pytest -q -p no:cacheprovider --durations=20 || status=1; \
 	exit $$status
 
 # Proof that the suite does not depend on the day it runs: PostgreSQL, every service, the
