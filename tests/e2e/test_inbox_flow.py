@@ -127,7 +127,7 @@ async def category(scene: Scene) -> str:
         "community_id": scene.community_id,
         "name": "环境卫生",
         "service_code": "sanitation",
-        "kind": "complaint",
+        "kind": "demand",
         "accept_within_hours": 48,
         "resolve_within_days": 15,
     }
