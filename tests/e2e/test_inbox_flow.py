@@ -157,6 +157,8 @@ async def test_the_live_inbox_delivers_resumes_lists_reads_and_keeps_to_its_owne
         assert event.data["id"] == row["id"] and event.seq == row["seq"] > submitted["seq"]
         assert row["kind"] == "petitions.accepted" and row["title"] == "诉求已受理"
         assert "垃圾桶满溢" in row["body"] and petition["id"] in row["link"]
+        # created_at is PostgreSQL's now() in the consumer's transaction, i.e. its start: the
+        # gap is an upper bound of commit → delivery. Both clocks are this machine's.
         committed = datetime.fromisoformat(row["created_at"]).timestamp()
         gap, total = event.at - committed, event.at - acted
         print(f"\n[e2e] inbox row created_at → SSE event: {gap * 1000:.0f} ms")
