@@ -41,7 +41,7 @@ async def login(
         ctx.throttle.ensure_allowed(limits, key)
     person = await people.find_by_phone(session=session, phone=phone)
     # An unknown phone is checked against a dummy hash: as slow as a wrong password.
-    if not check_password(person.password_hash if person else None, password):
+    if not await check_password(person.password_hash if person else None, password):
         for limits, key in windows:
             ctx.throttle.hit(limits, key)
         raise NotAuthenticated(WRONG_LOGIN)
@@ -150,10 +150,10 @@ async def change_password(
         raise Invalid("修改密码需要输入当前密码", field="current_password")
     key = f"password-change:{person.id}"
     ctx.throttle.ensure_allowed(ctx.settings.login_limit_per_phone_ip, key)
-    if not check_password(person.password_hash, current_password):
+    if not await check_password(person.password_hash, current_password):
         ctx.throttle.hit(ctx.settings.login_limit_per_phone_ip, key)
         raise Forbidden("当前密码不正确", field="current_password")
-    person.password_hash = hash_password(new_password)
+    person.password_hash = await hash_password(new_password)
     await tokens.revoke_other_families(
         session=session, person_id=person.id, keep=keep_session, now=now
     )

@@ -54,7 +54,7 @@ async def register(
         phone=phone,
         phone_hash=phone_hash(phone_key, phone),
         name=name,
-        password_hash=hash_password(password) if password else None,
+        password_hash=await hash_password(password) if password else None,
         community_id=community.id,
     )
     session.add(person)
@@ -238,7 +238,7 @@ async def ensure_person(
         phone=phone,
         phone_hash=phone_hash(phone_key, phone),
         name=name,
-        password_hash=hash_password(password),
+        password_hash=await hash_password(password),
     )
     session.add(person)
     await session.flush()
