@@ -16,12 +16,13 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 
 from deploy import demo_data as demo
-from deploy import seed_petitions, volunteer_sim
+from deploy import seed_notices, seed_petitions, volunteer_sim
 from deploy.seed_activities import ensure_activities
 from deploy.seed_api import Account, Caller, Json, SeedError, log_in
 
@@ -209,14 +210,27 @@ async def load(
         here = [r for r in demo.RESIDENTS if r.community == code and r.verification == "verified"]
         attendees = [residents[r.phone].me["id"] for r in here][:3]
         await ensure_activities(reviewers[code], units[code], attendees)
+    notices = await load_notices(admin, reviewers, units)
     pushes = await push_volunteer_activities(str(client.base_url), partner_file)
     verified = sum(r.verification == "verified" for r in demo.RESIDENTS)
     return (
         f"{len(demo.UNITS)} org units, {len(demo.STAFF)} staff, {len(demo.RESIDENTS)} residents "
         f"({verified} verified), {len(demo.HOUSEHOLDS)} households, {petitions} petitions, "
-        f"partner {partner_id}, "
+        f"{notices} notices, partner {partner_id}, "
         f"{pushes} volunteer pushes accepted"
     )
+
+
+async def load_notices(admin: Caller, reviewers: dict[str, Caller], units: dict[str, str]) -> int:
+    """Each community's notices by its staff, then the district's one notice; how many new."""
+    today = datetime.now(seed_notices.SHANGHAI).date()
+    created = 0
+    for code in demo.communities():
+        drafts = seed_notices.COMMUNITY_NOTICES
+        created += await seed_notices.ensure_notices(reviewers[code], units[code], drafts, today)
+    root = (await admin.call("GET", "/org-units?kind=district"))[0]["id"]
+    district = (seed_notices.DISTRICT_NOTICE,)
+    return created + await seed_notices.ensure_notices(admin, root, district, today)
 
 
 async def push_volunteer_activities(gateway_url: str, partner_file: Path) -> int:

@@ -41,7 +41,7 @@ SECTIONS: dict[str, Callable[[Settings], Fetch]] = {
     "rank": _section("points", "/accounts/me/rank?period=month"),
     "inbox_unread": _section("notices", "/inbox/unread-count", lambda b: b.get("unread")),
     "open_petitions": _section("petitions", "?mine=true&status=open&limit=3", lambda b: b["items"]),
-    "pinned_notices": _section("notices", "/notices/pinned"),
+    "pinned_notices": _section("notices", "/pinned", lambda b: b["items"]),
     "pickup_orders": _section("mall", "/orders/mine?status=awaiting_pickup"),
 }
 

@@ -26,6 +26,8 @@ PARAM_POOLS = {
     "request_id": "petition",  # Open311's service_request_id is the petition's id
     "jurisdiction_id": "community",  # Open311's jurisdiction is a community
     "activity_id": "activity",
+    "notice_id": "notice",
+    "message_id": "message",  # an inbox message: the tenant's resident's own
 }
 # Path parameters filled from several pools in turn, each variant its own cells: a petition id
 # is the tenant's private petition and, again, its public one (on the board).
@@ -47,6 +49,8 @@ PRIVATE_POOLS = (
     "petition",
     "attachment",
     "activity",
+    "notice",  # a notice of the community: its residents and staff (and units above) only
+    "message",
 )
 # Routes open to anyone by design (the gateway's allowlist lets them through without a token),
 # and why. Their answers are still scanned: they must never show what is listed in HIDES.
@@ -70,6 +74,7 @@ HIDES = ("petition", "resident")
 CALLER_SCOPED = {
     ("POST", "/api/points/claims"): "a resident claims points in the community they live in",
     ("POST", "/api/identity/households"): "with no head_id the caller founds and heads it",
+    ("POST", "/api/inbox/read-all"): "marks the caller's own inbox messages read, no one else's",
 }
 # A resident acts for themselves: naming another person's id is acting on someone else's record,
 # even in their own community. Routes where a resident may name another person, and why:

@@ -15,6 +15,7 @@ import httpx
 
 from deploy import demo_data as demo
 from deploy import demo_petitions as plan
+from deploy import seed_notices
 from deploy.seed import load
 from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE, Platform
 from tests.unit.deploy.test_demo_petitions import end_state
@@ -29,6 +30,25 @@ async def staff_queue(gw: httpx.AsyncClient, code: str, community: str) -> list[
     )
     assert answer.status_code == 200, answer.text
     return list(answer.json()["items"])
+
+
+async def notices_seen(gw: httpx.AsyncClient, code: str) -> tuple[list[Any], list[Any], Any]:
+    """A resident's notices list (in force here and above), their home's pinned notices and
+    the finance notice as they read it."""
+    phone = next(r.phone for r in demo.RESIDENTS if r.community == code)
+    login = {"phone": phone, "password": demo.DEMO_PASSWORD}
+    token = (await gw.post("/api/identity/auth/login", json=login)).json()["access_token"]
+    me = {"Authorization": f"Bearer {token}"}
+    listed = await gw.get("/api/notices?limit=100", headers=me)
+    assert listed.status_code == 200, listed.text
+    home = (await gw.get("/api/me/home", headers=me)).json()
+    assert "pinned_notices" not in home["degraded"], home["degraded"]
+    items = list(listed.json()["items"])
+    finance = next((n for n in items if n["category"] == "finance"), None)
+    sheet = None
+    if finance is not None:
+        sheet = (await gw.get(f"/api/notices/{finance['id']}", headers=me)).json()["sheet"]
+    return items, list(home["pinned_notices"]), sheet
 
 
 async def adoption_awards(gw: httpx.AsyncClient, phone: str) -> list[dict[str, Any]]:
@@ -58,8 +78,20 @@ async def test_the_seed_loads_petitions_in_every_state_once_however_often_it_run
             public -= {t for t, s in planned.items() if s == "submitted"}
             assert {p["title"] for p in board["items"]} == public  # no token: the public board
             assert any(p["rating_comment"] for p in board["items"])  # a rated one, with comment
+        titles = {d.title for d in seed_notices.COMMUNITY_NOTICES} | {seed_notices.DISTRICT}
+        notices = {c: await notices_seen(gw, c) for c in demo.communities()}
+        for code, (listed, pinned, sheet) in notices.items():
+            assert sorted(n["title"] for n in listed) == sorted(titles), code
+            assert [n["title"] for n in pinned] == [seed_notices.PINNED]
+            assert pinned[0]["require_ack"] and listed[0]["id"] == pinned[0]["id"]
+            income = sum(line["income_fen"] for line in sheet["lines"])
+            expense = sum(line["expense_fen"] for line in sheet["lines"])
+            assert sheet["closing_balance_fen"] == sheet["opening_balance_fen"] + income - expense
 
         await load(gw, ADMIN_PHONE, ADMIN_PASSWORD, partner_file)  # a second start, no marker
+        for code, (listed, _, _) in notices.items():
+            again, _, _ = await notices_seen(gw, code)
+            assert sorted(n["id"] for n in again) == sorted(n["id"] for n in listed)
         for code in demo.communities():
             again = await staff_queue(gw, code, units[code])
             assert [(p["id"], p["updated_at"]) for p in again] == [

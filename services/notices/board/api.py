@@ -121,6 +121,13 @@ async def list_notices(
     return await reads.page(session, principal, query, now)
 
 
+@router.get("/pinned")
+async def pinned_notices(principal: CurrentPrincipal, session: Session, now: Now) -> NoticePage:
+    """The pinned notices in force where the caller lives (community and above), at most
+    three per unit; `next_cursor` is always null. The phone home screen shows these."""
+    return await reads.pinned(session, principal, now)
+
+
 @router.get("/{notice_id}")
 async def read_notice(
     notice_id: uuid.UUID, principal: CurrentPrincipal, session: Session, now: Now

@@ -15,7 +15,7 @@ from kit.deps import StaffScope
 from kit.errors import Conflict, NotFound
 from kit.pagination import decode_cursor, keyset_page
 from services.notices.board.models import Notice, NoticeReceipt
-from services.notices.board.rules import in_force
+from services.notices.board.rules import MAX_PINNED, in_force
 from services.notices.board.schemas import NoticeItem, NoticePage
 from services.notices.board.service import NOT_FOUND
 from services.notices.deps import MANAGERS
@@ -132,6 +132,26 @@ async def _resident_page(
     items, cursor = keyset_page(rows, query.limit, _published_key)
     shown = pinned + items
     return NoticePage(items=[_item(n, r) for n, r in shown], next_cursor=cursor)
+
+
+async def pinned(session: AsyncSession, principal: Principal, now: datetime) -> NoticePage:
+    """The pinned notices in force where the caller lives (their community and the units
+    above it), newest pin first, at most MAX_PINNED per unit: the home screen's section.
+    Staff get the same answer as residents: where they live, not the units they act for."""
+    path = await home_path(session, principal)
+    if path is None:
+        return NoticePage(items=[], next_cursor=None)
+    stmt = _with_receipt(uuid.UUID(principal.sub)).where(
+        Notice.unit_id.in_(unit_ids(path)), in_force_at(now), Notice.pinned_at.is_not(None)
+    )
+    rows = await _pairs(session, stmt.order_by(Notice.pinned_at.desc(), Notice.id.desc()))
+    per_unit: dict[uuid.UUID, int] = {}
+    shown: list[Pair] = []
+    for notice, receipt in rows:
+        per_unit[notice.unit_id] = per_unit.get(notice.unit_id, 0) + 1
+        if per_unit[notice.unit_id] <= MAX_PINNED:
+            shown.append((notice, receipt))
+    return NoticePage(items=[_item(n, r) for n, r in shown], next_cursor=None)
 
 
 async def _pairs(session: AsyncSession, stmt: Joined) -> list[Pair]:
