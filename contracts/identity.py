@@ -79,6 +79,20 @@ class ResidentVerificationRevoked(_IdentityEvent):
 
 
 @REGISTRY.register
+class ResidentGridChosen(_IdentityEvent):
+    """A resident placed themselves in a grid (网格) of their community; grid workers follow
+    up by grid. A move to another community leaves the grid (see resident.moved)."""
+
+    event_type: ClassVar[str] = "org.shanzhi.identity.resident.grid_chosen.v1"
+
+    resident_id: str = Id
+    community_id: str = Id
+    grid_id: str = Id
+    grid_path: str = UnitPath
+    chosen_at: AwareDatetime
+
+
+@REGISTRY.register
 class HouseholdMemberJoined(_IdentityEvent):
     event_type: ClassVar[str] = "org.shanzhi.identity.household.member_joined.v1"
 

@@ -3,6 +3,7 @@
 from contracts.identity import (
     HouseholdMemberJoined,
     HouseholdMemberLeft,
+    ResidentGridChosen,
     ResidentMoved,
     ResidentRegistered,
     ResidentVerificationRevoked,
@@ -43,6 +44,7 @@ SUBSCRIPTIONS = (
     .add(ResidentVerificationRevoked, directory.on_verification_revoked)
     .add(HouseholdMemberJoined, directory.on_joined)
     .add(HouseholdMemberLeft, directory.on_left)
+    .add(ResidentGridChosen, directory.on_grid_chosen)
     .add(StaffRoleGranted, directory.on_role_granted)
     # Inbox: a message to each person an event concerns.
     .add(PointsAwarded, inbox.on_event)

@@ -136,15 +136,24 @@ class Platform:
 
 
 async def start_platform(work: Path, overrides: dict[str, str] | None = None) -> Platform:
+    """A broker, five migrated databases, five services and the gateway. The broker's JVM
+    starts while the databases migrate (Alembic is not thread-safe: one after another), and
+    the services start side by side; the gateway last, as its readiness asks theirs."""
     broker = KafkaBroker(work / "kafka", free_port(), free_port())
-    await broker.start()
-    await create_topics(broker.bootstrap, list(PLATFORM_TOPICS), 6)
     platform = Platform(work, broker, overrides=dict(overrides or {}))
     platform.ports = {name: free_port() for name in (*SERVICES, "gateway")}
-    for service in SERVICES:
-        name = support.unique(f"e2e_{service}")
-        platform.databases[service] = await support.create_database(name)
-        await asyncio.to_thread(upgrade_head, service, platform.databases[service])
-    for name in (*SERVICES, "gateway"):
-        await platform.start(name)
+
+    async def broker_ready() -> None:
+        await broker.start()
+        await create_topics(broker.bootstrap, list(PLATFORM_TOPICS), 6)
+
+    async def databases() -> None:
+        for service in SERVICES:
+            name = support.unique(f"e2e_{service}")
+            platform.databases[service] = await support.create_database(name)
+            await asyncio.to_thread(upgrade_head, service, platform.databases[service])
+
+    await asyncio.gather(broker_ready(), databases())
+    await asyncio.gather(*(platform.start(name) for name in SERVICES))
+    await platform.start("gateway")
     return platform

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.identity import (
+    ResidentGridChosen,
     ResidentMoved,
     ResidentRegistered,
     ResidentVerificationRevoked,
@@ -101,7 +102,7 @@ async def update_profile(
     if community_id is not None:
         await change_community(session=session, person=person, community_id=community_id, now=now)
     if grid_id is not None:
-        await choose_grid(session=session, person=person, grid_id=grid_id)
+        await choose_grid(session=session, person=person, grid_id=grid_id, now=now)
     await session.commit()
 
 
@@ -145,11 +146,23 @@ def _drop_verification(person: Person) -> bool:
     return was_verified
 
 
-async def choose_grid(*, session: AsyncSession, person: Person, grid_id: uuid.UUID) -> None:
+async def choose_grid(
+    *, session: AsyncSession, person: Person, grid_id: uuid.UUID, now: datetime
+) -> None:
     grid = await session.get(OrgUnit, grid_id)
     if grid is None or grid.kind != "grid" or grid.parent_id != person.community_id:
         raise Invalid("网格不存在或不属于所在社区", field="grid_id")
+    if person.grid_id == grid.id:
+        return
     person.grid_id = grid.id
+    chosen = ResidentGridChosen(
+        resident_id=str(person.id),
+        community_id=str(grid.parent_id),
+        grid_id=str(grid.id),
+        grid_path=grid.path,
+        chosen_at=now,
+    )
+    await publish(session, chosen, subject=str(person.id))
 
 
 async def submit_verification(

@@ -161,10 +161,12 @@ async def acknowledge_notice(
 
 @router.get("/{notice_id}/receipts")
 async def notice_receipts(
-    notice_id: uuid.UUID, scope: NoticeManager, session: Session
+    notice_id: uuid.UUID, principal: CurrentPrincipal, session: Session
 ) -> ReceiptsOut:
-    notice = await service.managed(session, scope, notice_id, lock=False)
-    return await count_receipts(session, notice)
+    """Managers of the notice's unit see all its residents; a grid worker whose grid lies
+    under the unit sees their grid's residents, to follow up in person."""
+    notice, units = await service.receipts_scope(session, principal, notice_id)
+    return await count_receipts(session, notice, units=units)
 
 
 @router.get("/{notice_id}/sheet.xlsx", response_class=Response)

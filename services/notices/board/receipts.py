@@ -1,7 +1,7 @@
-"""Read and acknowledgement counts of a notice, by community and household, for staff.
+"""Read and acknowledgement counts of a notice, by community, grid and household, for staff.
 
-Counted over the residents notices' projection places on or below the notice's unit. Per grid
-needs identity to publish residents' grid membership (its events carry none today).
+Counted over the residents notices' projection places on or below the notice's unit (grids
+from identity's resident.grid_chosen events). A grid worker sees only their grids' residents.
 """
 
 from __future__ import annotations
@@ -16,11 +16,14 @@ from services.notices.board.models import Notice, NoticeReceipt
 from services.notices.board.schemas import HouseholdToVisit, ReceiptGroup, ReceiptsOut
 from services.notices.directory.models import Resident
 
-Row = tuple[uuid.UUID, uuid.UUID | None, str, bool, bool]
+Row = tuple[uuid.UUID, uuid.UUID | None, str, bool, bool, uuid.UUID | None]
 
 
-async def _audience(session: AsyncSession, notice: Notice) -> list[Row]:
-    """(community, household, name, read, acked) of every resident the notice reaches."""
+async def _audience(
+    session: AsyncSession, notice: Notice, units: set[uuid.UUID] | None
+) -> list[Row]:
+    """(community, household, name, read, acked, grid) of every resident the notice reaches
+    (only those whose grid or community is one of `units`, when given)."""
     path = notice.unit_path.rstrip("/")
     stmt = (
         select(
@@ -29,6 +32,7 @@ async def _audience(session: AsyncSession, notice: Notice) -> list[Row]:
             Resident.name,
             NoticeReceipt.read_at.is_not(None),
             NoticeReceipt.acked_at.is_not(None),
+            Resident.grid_id,
         )
         .outerjoin(
             NoticeReceipt,
@@ -37,7 +41,10 @@ async def _audience(session: AsyncSession, notice: Notice) -> list[Row]:
         .where(or_(Resident.community_path == path, Resident.community_path.like(path + "/%")))
         .order_by(Resident.community_id, Resident.household_id, Resident.name)
     )
-    return [(c, h, n, bool(r), bool(a)) for c, h, n, r, a in (await session.execute(stmt)).all()]
+    if units is not None:
+        stmt = stmt.where(or_(Resident.grid_id.in_(units), Resident.community_id.in_(units)))
+    found = (await session.execute(stmt)).all()
+    return [(c, h, n, bool(r), bool(a), g) for c, h, n, r, a, g in found]
 
 
 def _groups(rows: list[Row], key: int) -> list[ReceiptGroup]:
@@ -54,7 +61,7 @@ def _to_visit(rows: list[Row]) -> list[HouseholdToVisit]:
     """Households where nobody acknowledged: grid workers follow these up in person."""
     members: dict[uuid.UUID, list[str]] = defaultdict(list)
     acked: set[uuid.UUID] = set()
-    for _, household, name, _, did_ack in rows:
+    for _, household, name, _, did_ack, _ in rows:
         if household is None:
             continue
         members[household].append(name)
@@ -65,8 +72,11 @@ def _to_visit(rows: list[Row]) -> list[HouseholdToVisit]:
     ]
 
 
-async def receipts(session: AsyncSession, notice: Notice) -> ReceiptsOut:
-    rows = await _audience(session, notice)
+async def receipts(
+    session: AsyncSession, notice: Notice, *, units: set[uuid.UUID] | None = None
+) -> ReceiptsOut:
+    """Counts over the notice's residents; a grid worker passes the `units` they work."""
+    rows = await _audience(session, notice, units)
     households = [r for r in rows if r[1] is not None]
     return ReceiptsOut(
         notice_id=notice.id,
@@ -74,6 +84,7 @@ async def receipts(session: AsyncSession, notice: Notice) -> ReceiptsOut:
         read=sum(r[3] for r in rows),
         acked=sum(r[4] for r in rows),
         by_community=_groups(rows, 0),
+        by_grid=_groups(rows, 5),
         by_household=_groups(households, 1),
         households_not_acknowledged=_to_visit(rows) if notice.require_ack else [],
     )

@@ -164,14 +164,15 @@ class HouseholdToVisit(BaseModel):
 
 
 class ReceiptsOut(BaseModel):
-    """Counts over the residents the notice reaches; by household and community (identity's
-    events carry no grid membership for residents, so there is no per-grid count yet)."""
+    """Counts over the residents the notice reaches, by community, grid (`id` null: residents
+    who chose no grid) and household; the households where nobody acknowledged."""
 
     notice_id: uuid.UUID
     residents: int
     read: int
     acked: int
     by_community: list[ReceiptGroup]
+    by_grid: list[ReceiptGroup]
     by_household: list[ReceiptGroup]
     households_not_acknowledged: list[HouseholdToVisit]
 

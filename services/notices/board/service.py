@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.notices import NoticePublished, NoticeWithdrawn
+from kit.auth import Principal
 from kit.deps import StaffScope
 from kit.errors import Conflict, Invalid, NotFound
 from kit.states import transition
@@ -17,6 +18,8 @@ from services.notices.board import rules, sheet
 from services.notices.board.models import Notice, NoticeVersion
 from services.notices.board.render import to_html
 from services.notices.board.schemas import NoticeCreate, NoticeUpdate, sheet_dict
+from services.notices.deps import MANAGERS
+from services.notices.directory.rules import within
 from services.notices.directory.service import covered_unit
 from services.notices.events import publish as publish_event
 
@@ -61,6 +64,27 @@ async def managed(
     if notice is None or not scope.covers(notice.unit_path):
         raise NotFound(NOT_FOUND)
     return notice
+
+
+async def receipts_scope(
+    session: AsyncSession, principal: Principal, notice_id: uuid.UUID
+) -> tuple[Notice, set[uuid.UUID] | None]:
+    """The notice and, for a grid worker, the units (their grids, or their community) whose
+    residents they may count; None: everyone the notice reaches (a manager of its unit, or a
+    worker whose grant covers it). 404 for anyone else, as for a missing notice."""
+    notice = await session.get(Notice, notice_id)
+    if notice is None:
+        raise NotFound(NOT_FOUND)
+    if principal.can_act_on(notice.unit_path, *MANAGERS, "grid_worker"):
+        return notice, None
+    units = {
+        uuid.UUID(g.unit_id)
+        for g in principal.roles
+        if g.role == "grid_worker" and within(g.unit_path, notice.unit_path)
+    }
+    if not units:
+        raise NotFound(NOT_FOUND)
+    return notice, units
 
 
 async def update_notice(

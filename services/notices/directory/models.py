@@ -29,5 +29,7 @@ class Resident(Timestamps, Base):
     community_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     community_path: Mapped[str] = mapped_column(String(512))
     household_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    # The grid (网格) they placed themselves in, if any: receipts by grid, grid workers' view.
+    grid_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     name: Mapped[str] = mapped_column(String(32))
     verified: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))

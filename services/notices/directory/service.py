@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.identity import (
     HouseholdMemberJoined,
     HouseholdMemberLeft,
+    ResidentGridChosen,
     ResidentMoved,
     ResidentRegistered,
     ResidentVerificationRevoked,
@@ -95,6 +96,7 @@ async def on_moved(session: AsyncSession, event: ParsedEvent[ResidentMoved]) -> 
             community_id=uuid.UUID(data.to_community_id),
             community_path=data.to_community_path,
             household_id=None,
+            grid_id=None,
         )
     )
 
@@ -106,6 +108,21 @@ async def on_verification_revoked(
         update(Resident)
         .where(Resident.id == uuid.UUID(event.data.resident_id))
         .values(verified=False)
+    )
+
+
+async def on_grid_chosen(session: AsyncSession, event: ParsedEvent[ResidentGridChosen]) -> None:
+    """The resident's grid, if it lies in the community they live in now (events of one
+    resident arrive in order, so a later move has not happened yet when this applies)."""
+    data = event.data
+    await remember_path(session, data.grid_path)
+    await session.execute(
+        update(Resident)
+        .where(
+            Resident.id == uuid.UUID(data.resident_id),
+            Resident.community_id == uuid.UUID(data.community_id),
+        )
+        .values(grid_id=uuid.UUID(data.grid_id))
     )
 
 
