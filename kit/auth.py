@@ -9,6 +9,7 @@ from typing import Any, Literal, cast, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kit.errors import DomainError
+from kit.paths import within
 
 Role = Literal[
     "district_admin", "community_admin", "community_staff", "grid_worker", "counter_operator"
@@ -50,8 +51,7 @@ class RoleGrant:
     unit_path: str  # materialised path, e.g. "/510703/510703101/510703101001"
 
     def covers(self, unit_path: str) -> bool:
-        own = self.unit_path.rstrip("/")
-        return unit_path == own or unit_path.startswith(own + "/")
+        return within(unit_path, self.unit_path)
 
 
 @dataclass(frozen=True)

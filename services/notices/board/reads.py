@@ -14,13 +14,13 @@ from kit.auth import Principal
 from kit.deps import StaffScope
 from kit.errors import Conflict, NotFound
 from kit.pagination import decode_cursor, keyset_page
+from kit.paths import unit_ids, within
 from services.notices.board.models import Notice, NoticeReceipt
 from services.notices.board.rules import MAX_PINNED, in_force
 from services.notices.board.schemas import NoticeItem, NoticePage
 from services.notices.board.service import NOT_FOUND
 from services.notices.deps import MANAGERS
 from services.notices.directory.models import Resident
-from services.notices.directory.rules import unit_ids, within
 from services.notices.directory.service import covered_unit, unit_path
 
 Joined = Select[Notice, NoticeReceipt]

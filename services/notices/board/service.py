@@ -13,13 +13,13 @@ from contracts.notices import NoticePublished, NoticeWithdrawn
 from kit.auth import Principal
 from kit.deps import StaffScope
 from kit.errors import Conflict, Invalid, NotFound
+from kit.paths import within
 from kit.states import transition
 from services.notices.board import rules, sheet
 from services.notices.board.models import Notice, NoticeVersion
 from services.notices.board.render import to_html
 from services.notices.board.schemas import NoticeCreate, NoticeUpdate, sheet_dict
 from services.notices.deps import MANAGERS
-from services.notices.directory.rules import within
 from services.notices.directory.service import covered_unit
 from services.notices.events import publish as publish_event
 

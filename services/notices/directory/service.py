@@ -21,8 +21,8 @@ from contracts.identity import (
 from kit.deps import StaffScope
 from kit.errors import NotFound
 from kit.events import ParsedEvent
+from kit.paths import ancestors
 from services.notices.directory.models import Resident, Unit
-from services.notices.directory.rules import ancestors
 
 
 async def remember_path(session: AsyncSession, path: str, *, community: bool = False) -> None:

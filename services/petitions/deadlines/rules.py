@@ -14,8 +14,8 @@ import uuid
 from datetime import datetime
 from typing import Literal, Protocol
 
+from kit.paths import parent_of
 from services.petitions.cases.rules import RATING_WINDOW
-from services.petitions.directory.rules import parent_of
 
 Miss = Literal["accept", "resolve"]
 

@@ -19,8 +19,9 @@ from contracts.identity import (
 from kit.deps import StaffScope
 from kit.errors import NotFound
 from kit.events import ParsedEvent
+from kit.paths import ancestors, within
 from services.petitions.directory.models import Resident, StaffGrant, Unit
-from services.petitions.directory.rules import ancestors, related
+from services.petitions.directory.rules import related
 
 
 async def remember_path(session: AsyncSession, path: str, *, community: bool = False) -> None:
@@ -63,9 +64,7 @@ async def is_staff_of(session: AsyncSession, person_id: uuid.UUID, community_pat
 async def unit_in(session: AsyncSession, unit_id: uuid.UUID, community_path: str) -> bool:
     """True if the unit is the community or lies inside it (a grid)."""
     unit = await session.get(Unit, unit_id)
-    return unit is not None and (
-        unit.path == community_path or unit.path.startswith(community_path + "/")
-    )
+    return unit is not None and within(unit.path, community_path)
 
 
 async def _upsert_resident(

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import uuid
 
-from services.petitions.directory.rules import ancestors, parent_of, related
+from kit.paths import ancestors, parent_of
+from services.petitions.directory.rules import related
 
 D, T, C, G = (uuid.uuid4() for _ in range(4))
 COMMUNITY = f"/{D}/{T}/{C}"
