@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -28,6 +28,27 @@ class OrderPlaced(_OrderEvent):
 
     total_points: int = Field(gt=0)
     placed_at: AwareDatetime
+
+
+@REGISTRY.register
+class OrderConfirmed(_OrderEvent):
+    """Points are held: the order waits at its counter for pickup until `pickup_by`."""
+
+    event_type: ClassVar[str] = "org.shanzhi.mall.order.confirmed.v1"
+
+    counter_id: str = Id
+    total_points: int = Field(gt=0)
+    pickup_by: AwareDatetime
+
+
+@REGISTRY.register
+class OrderFailed(_OrderEvent):
+    """Points refused the hold: the stock went back, nothing was spent."""
+
+    event_type: ClassVar[str] = "org.shanzhi.mall.order.failed.v1"
+
+    reason: Literal["insufficient", "unverified", "unknown_resident"]
+    failed_at: AwareDatetime
 
 
 @REGISTRY.register

@@ -1,11 +1,25 @@
-"""The mall service's subscription table: event model → handler, one line each.
+"""The mall service's subscription table: event model → handler, one line each."""
 
-    SUBSCRIPTIONS = Subscriptions().add(ResidentRegistered, projections.on_registered)
+from contracts.identity import (
+    ResidentMoved,
+    ResidentRegistered,
+    ResidentVerificationRevoked,
+    ResidentVerified,
+)
+from contracts.points import HoldPlaced, HoldRejected
+from kit.subscriptions import HandlerTable, Subscriptions
+from services.mall.directory import service as directory
+from services.mall.orders import saga
 
-The runner starts only once the table has a handler, so no event is consumed (and its
-offset committed) before this service knows what to do with it.
-"""
+SUBSCRIPTIONS = (
+    Subscriptions()
+    .add(ResidentRegistered, directory.on_registered)
+    .add(ResidentVerified, directory.on_verified)
+    .add(ResidentMoved, directory.on_moved)
+    .add(ResidentVerificationRevoked, directory.on_verification_revoked)
+    .add(HoldPlaced, saga.on_hold_placed)
+    .add(HoldRejected, saga.on_hold_rejected)
+)
 
-from kit.subscriptions import Subscriptions
-
-SUBSCRIPTIONS = Subscriptions()
+# Type name → handler, derived from the table, for runners built by hand (tests, bench).
+HANDLERS: HandlerTable = SUBSCRIPTIONS.handlers

@@ -1,9 +1,18 @@
-"""SQLAlchemy tables of the mall service (the kit's outbox and inbox live in kit.tables)."""
+"""Every table of the mall database, imported once so the metadata is complete."""
 
-from sqlalchemy.orm import DeclarativeBase
+from services.mall.base import Base
+from services.mall.catalog.models import Counter, Item, Stock, StockMove
+from services.mall.directory.models import Resident, Unit
+from services.mall.orders.models import MemberCodeUse, Order
 
-from kit.db import new_metadata
-
-
-class Base(DeclarativeBase):
-    metadata = new_metadata()
+__all__ = [
+    "Base",
+    "Counter",
+    "Item",
+    "MemberCodeUse",
+    "Order",
+    "Resident",
+    "Stock",
+    "StockMove",
+    "Unit",
+]

@@ -1,7 +1,8 @@
 """The points side of the redemption saga: mall order events → holds, and the answers to mall.
 
 Every handler is idempotent by order id (the `holds` row is the order's state): a repeat of
-an order event, whatever its CloudEvent id, changes nothing and publishes nothing. Events go
+an order event, whatever its CloudEvent id, changes nothing; a repeated placement only
+repeats points' answer (mall applies an answer once). Events go
 out with the resident as subject, so one resident's answers keep their order on the topic.
 """
 
@@ -24,7 +25,9 @@ OrderEvent = OrderPlaced | OrderFulfilled | OrderCancelled | OrderExpired
 
 
 async def place_for_order(session: AsyncSession, order: OrderPlaced) -> HoldOutcome:
-    """Hold the order's price or refuse it, and tell mall which; nothing on a repeat."""
+    """Hold the order's price or refuse it, and tell mall which. A repeat (mall's sweeper
+    asks again for an order it still sees pending) holds nothing more but repeats the answer
+    while the hold is placed or rejected, so an order can never wait for an answer forever."""
     outcome = await holds.place(
         session,
         order_id=order.order_id,
@@ -32,6 +35,8 @@ async def place_for_order(session: AsyncSession, order: OrderPlaced) -> HoldOutc
         amount=order.total_points,
         at=order.placed_at,
     )
+    if outcome.status == "unchanged":
+        outcome = await holds.answered(session, order.order_id)
     ids = _ids(order, outcome, points=order.total_points)
     if outcome.status == "placed":
         await publish(session, HoldPlaced(**ids), subject=ids["resident_id"])

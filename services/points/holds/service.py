@@ -84,6 +84,21 @@ async def release(session: AsyncSession, *, order_id: str, at: datetime) -> Hold
     return HoldOutcome("released", wallet.resident_id, wallet.community_id, amount)
 
 
+async def answered(session: AsyncSession, order_id: str) -> HoldOutcome:
+    """What points answered for the order, to repeat it: placed or rejected, else unchanged."""
+    hold = await session.get(Hold, order_id)
+    if hold is None or hold.status not in ("placed", "rejected"):
+        return UNCHANGED
+    reason = hold.reason if hold.status == "rejected" else None
+    return HoldOutcome(
+        hold.status,
+        hold.resident_id,
+        hold.community_id,
+        hold.amount,
+        reason,  # type: ignore[arg-type]
+    )
+
+
 async def _lock_placed(session: AsyncSession, order_id: str) -> tuple[int, Wallet] | None:
     """The placed hold of the order and its wallet, both locked (wallet first); else None."""
     placed = (Hold.order_id == order_id) & (Hold.status == "placed")

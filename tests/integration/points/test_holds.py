@@ -243,20 +243,32 @@ async def test_cancelled_or_expired_order_returns_held_points(db, end):
     assert staged[1][1]["points"] == 30
 
 
-async def test_redelivered_order_events_change_nothing_and_publish_nothing(db):
+async def test_redelivered_order_events_hold_once_and_only_repeat_the_open_answer(db):
     who = await resident(db, points=100)
     order = who.order(40)
     for _ in range(3):
-        await deliver(db, order)
+        await deliver(db, order)  # mall's sweeper asking again: the answer, not a second hold
     assert await wallet_state(db, who) == (100, 40)
+    assert [k for k, _ in await answers(db, order.order_id)] == ["hold_placed"] * 3
     clearing_before = await mall_clearing(db)
     for _ in range(3):
         await deliver(db, fulfilled(order))
     await deliver(db, cancelled(order))
-    await deliver(db, order)
+    await deliver(db, order)  # settled: nothing left to announce
     assert await wallet_state(db, who) == (60, 0)
     assert await mall_clearing(db) == clearing_before + 40
-    assert [k for k, _ in await answers(db, order.order_id)] == ["hold_placed", "hold_settled"]
+    kinds = [k for k, _ in await answers(db, order.order_id)]
+    assert kinds == ["hold_placed"] * 3 + ["hold_settled"]
+
+
+async def test_repeated_placement_of_a_rejected_order_repeats_the_refusal(db):
+    who = await resident(db, points=10)
+    order = who.order(30)
+    await deliver(db, order)
+    await deliver(db, order)
+    assert await wallet_state(db, who) == (10, 0)
+    answered = await answers(db, order.order_id)
+    assert [(k, d["reason"]) for k, d in answered] == [("hold_rejected", "insufficient")] * 2
 
 
 async def test_redelivered_cancellation_releases_once(db):
@@ -369,6 +381,7 @@ async def test_order_events_through_kafka_hold_once_and_stage_the_answers(db, ka
     async with support.running(runner):
         assert await support.eventually(settled, timeout=30)
     assert await wallet_state(db, who) == (75, 0)
-    assert [k for k, _ in await answers(db, order.order_id)] == ["hold_placed", "hold_settled"]
+    kinds = [k for k, _ in await answers(db, order.order_id)]
+    assert kinds == ["hold_placed", "hold_placed", "hold_settled"]
     applied = await db.fetchval("SELECT count(*) FROM inbox WHERE consumer = $1", runner.name)
     assert applied == 3

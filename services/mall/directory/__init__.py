@@ -1,0 +1,1 @@
+"""What the mall knows of identity, learned from its events: units and residents."""
