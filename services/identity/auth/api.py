@@ -1,14 +1,18 @@
-"""Login, tokens and the JWKS: /api/identity/auth/*, /.well-known/jwks.json, /keys/rotate."""
+"""Login, tokens, the JWKS and member codes: /auth/*, /.well-known/jwks.json, /keys/rotate,
+/me/member-code (all under /api/identity)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, Response
 
+from kit.deps import CurrentPrincipal
 from services.identity.auth import keys, service
 from services.identity.auth.schemas import (
     LoginIn,
+    MemberCodeOut,
     RefreshIn,
     SmsCodeIn,
     SmsLoginIn,
@@ -88,3 +92,16 @@ async def rotate_signing_key(
 ) -> dict[str, str]:
     """Publish a new signing key; it signs after the activation delay, the old one retires."""
     return {"kid": await service.rotate_signing_key(session=session, ctx=ctx, now=now)}
+
+
+@router.get("/me/member-code")
+async def member_code(
+    principal: CurrentPrincipal, session: Session, ctx: Context, now: Now, response: Response
+) -> MemberCodeOut:
+    """The caller's own member code, about a minute long, for the mall counter to scan."""
+    issued = await service.member_code(
+        session=session, ctx=ctx, person_id=uuid.UUID(principal.sub), now=now
+    )
+    # A bearer credential: no cache, browser's or proxy's, may keep it.
+    response.headers["Cache-Control"] = "no-store"
+    return MemberCodeOut(**issued.__dict__)

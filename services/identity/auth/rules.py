@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from kit.errors import DomainError
+from kit.member_code import MEMBER_AUDIENCE, MEMBER_CODE_TTL
 
 # The same for unknown phones: whether a number is registered is not revealed.
 WRONG_LOGIN = "手机号或密码错误"
@@ -15,6 +16,9 @@ SESSION_ENDED = "登录已失效，请重新登录"
 WRONG_CODE = "验证码错误或已过期"
 
 RefreshVerdict = Literal["rotate", "refuse", "reuse"]
+# The resident's screen fetches a new member code this long before the old one expires, so
+# the code on show always has time left for the scan and a little clock skew.
+MEMBER_CODE_REFRESH_MARGIN = timedelta(seconds=15)
 
 
 class NotAuthenticated(DomainError):
@@ -79,6 +83,29 @@ def access_claims(
         "roles": roles,
         "sid": _str(session_id),
     }
+
+
+def member_code_claims(
+    *, issuer: str, person_id: uuid.UUID, community_id: uuid.UUID | None, now: datetime, jti: str
+) -> dict[str, Any]:
+    """The claims of a member code: who, of which community, for MEMBER_CODE_TTL from `now`.
+
+    Nothing else: no name, roles or session, so a leaked code tells little and grants nothing.
+    """
+    return {
+        "iss": issuer,
+        "aud": MEMBER_AUDIENCE,
+        "sub": str(person_id),
+        "iat": int(now.timestamp()),
+        "exp": int((now + MEMBER_CODE_TTL).timestamp()),
+        "jti": jti,
+        "community_id": _str(community_id),
+    }
+
+
+def member_code_refresh_in(expires_at: datetime, now: datetime) -> int:
+    """Seconds until the screen should fetch the next code (never below one)."""
+    return max(1, int((expires_at - MEMBER_CODE_REFRESH_MARGIN - now).total_seconds()))
 
 
 def session_of(claims: dict[str, Any]) -> uuid.UUID | None:

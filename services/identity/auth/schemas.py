@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, StringConstraints
@@ -41,3 +42,11 @@ class TokenOut(BaseModel):
     refresh_token: str
     token_type: str = "bearer"
     expires_in: int
+
+
+class MemberCodeOut(BaseModel):
+    """The resident's QR member code for the mall counter; fetch anew after refresh_in_seconds."""
+
+    code: str
+    expires_at: datetime
+    refresh_in_seconds: int

@@ -59,6 +59,17 @@ def _login_windows(ctx: IdentityContext, phone: str, ip: str) -> list[tuple[str,
     ]
 
 
+async def member_code(
+    *, session: AsyncSession, ctx: IdentityContext, person_id: uuid.UUID, now: datetime
+) -> tokens.IssuedMemberCode:
+    person = await people.get_person(session=session, person_id=person_id)
+    issued = await tokens.issue_member_code(
+        session=session, person=person, settings=ctx.settings, vault=ctx.vault, now=now
+    )
+    await session.commit()  # the first signature on an empty key table creates the key
+    return issued
+
+
 async def refresh(
     *, session: AsyncSession, ctx: IdentityContext, token: str, now: datetime
 ) -> TokenPair:

@@ -6,14 +6,19 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.identity.auth import keys
 from services.identity.auth.models import RefreshToken
-from services.identity.auth.rules import access_claims, refresh_verdict
+from services.identity.auth.rules import (
+    access_claims,
+    member_code_claims,
+    member_code_refresh_in,
+    refresh_verdict,
+)
 from services.identity.config import Settings
 from services.identity.crypto import Vault
 from services.identity.people.models import Person
@@ -26,6 +31,33 @@ class TokenPair:
     refresh_token: str
     expires_in: int
     token_type: str = "bearer"
+
+
+@dataclass(frozen=True)
+class IssuedMemberCode:
+    code: str
+    expires_at: datetime
+    refresh_in_seconds: int
+
+
+async def issue_member_code(
+    *, session: AsyncSession, person: Person, settings: Settings, vault: Vault, now: datetime
+) -> IssuedMemberCode:
+    """A member code (kit.member_code), signed by the same key as access tokens."""
+    claims = member_code_claims(
+        issuer=settings.token_issuer,
+        person_id=person.id,
+        community_id=person.community_id,
+        now=now,
+        jti=uuid.uuid4().hex,
+    )
+    kid, key = await keys.signing_key(session=session, vault=vault, now=now)
+    expires_at = datetime.fromtimestamp(claims["exp"], UTC)
+    return IssuedMemberCode(
+        code=keys.sign(claims, kid, key),
+        expires_at=expires_at,
+        refresh_in_seconds=member_code_refresh_in(expires_at, now),
+    )
 
 
 async def issue(

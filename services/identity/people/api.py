@@ -131,7 +131,12 @@ async def submit_verification(
 
 @router.post("/residents/{person_id}/verification/approve")
 async def approve(
-    person_id: uuid.UUID, scope: Reviewer, session: Session, now: Now, body: EmptyIn | None = None
+    person_id: uuid.UUID,
+    scope: Reviewer,
+    session: Session,
+    ctx: Context,
+    now: Now,
+    body: EmptyIn | None = None,
 ) -> PersonOut:
     person = await service.get_person(session=session, person_id=person_id)
     await service.decide_verification(
@@ -140,6 +145,7 @@ async def approve(
         person=person,
         approve=True,
         reason=None,
+        phone_key=ctx.settings.phone_hash_key.get_secret_value(),
         now=now,
     )
     return person_out(person)
@@ -147,7 +153,7 @@ async def approve(
 
 @router.post("/residents/{person_id}/verification/reject")
 async def reject(
-    person_id: uuid.UUID, body: RejectIn, scope: Reviewer, session: Session, now: Now
+    person_id: uuid.UUID, body: RejectIn, scope: Reviewer, session: Session, ctx: Context, now: Now
 ) -> PersonOut:
     person = await service.get_person(session=session, person_id=person_id)
     await service.decide_verification(
@@ -156,6 +162,7 @@ async def reject(
         person=person,
         approve=False,
         reason=body.reason,
+        phone_key=ctx.settings.phone_hash_key.get_secret_value(),
         now=now,
     )
     return person_out(person)

@@ -18,7 +18,7 @@ from contracts.identity import (
 )
 from kit.auth import Principal
 from kit.errors import Conflict, Forbidden, Invalid, NotFound
-from kit.phone import normalise_phone, phone_hash
+from kit.phone import counter_check, normalise_phone, phone_hash
 from services.identity.auth.passwords import hash_password
 from services.identity.auth.throttle import Throttle
 from services.identity.crypto import Vault
@@ -206,6 +206,7 @@ async def decide_verification(
     person: Person,
     approve: bool,
     reason: str | None,
+    phone_key: str,
     now: datetime,
 ) -> None:
     community = await review_scope(session=session, principal=principal, person=person)
@@ -231,9 +232,17 @@ async def decide_verification(
         community_path=community.path,
         name=person.name,
         verified_at=now,
+        counter_check=_counter_check(person, phone_key),
     )
     await publish(session, verified, subject=str(person.id))
     await session.commit()
+
+
+def _counter_check(person: Person, phone_key: str) -> str | None:
+    """The mall's counter lookup hash; the masked ID number keeps the last four in the clear."""
+    if not person.id_number_masked:
+        return None
+    return counter_check(phone_key, person.phone, person.id_number_masked[-4:])
 
 
 async def find_by_phone(*, session: AsyncSession, phone: str) -> Person | None:

@@ -1,4 +1,5 @@
-"""Authentication without I/O: the client's address, refresh token verdicts, access claims."""
+"""Authentication without I/O: the client's address, refresh token verdicts, access claims,
+member-code claims."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -6,10 +7,13 @@ from typing import Any
 
 import pytest
 
+from kit.member_code import MEMBER_AUDIENCE, member_code_of
 from services.identity.auth.rules import (
     RefreshVerdict,
     access_claims,
     client_ip,
+    member_code_claims,
+    member_code_refresh_in,
     refresh_verdict,
     session_of,
 )
@@ -115,3 +119,23 @@ def test_access_token_names_its_login_session_and_the_session_reads_back():
     assert session_of(issued) == family
     assert session_of(claims()) is None
     assert session_of({"sid": "not-a-uuid"}) is None
+
+
+# --- member codes ----------------------------------------------------------------------
+
+
+def test_member_code_claims_live_a_minute_under_the_member_audience_and_name_no_more():
+    person, community = uuid.uuid4(), uuid.uuid4()
+    claims = member_code_claims(
+        issuer="shanzhi-identity", person_id=person, community_id=community, now=NOW, jti="j"
+    )
+    assert claims["aud"] == MEMBER_AUDIENCE and claims["exp"] - claims["iat"] == 60
+    assert set(claims) == {"iss", "aud", "sub", "iat", "exp", "jti", "community_id"}
+    code = member_code_of(claims)  # what identity issues is what kit accepts
+    assert (code.resident_id, code.community_id, code.jti) == (person, str(community), "j")
+    assert code.expires_at == NOW + timedelta(seconds=60)
+
+
+def test_the_screen_refreshes_a_member_code_fifteen_seconds_before_it_expires():
+    assert member_code_refresh_in(NOW + timedelta(seconds=60), NOW) == 45
+    assert member_code_refresh_in(NOW + timedelta(seconds=5), NOW) == 1
