@@ -89,9 +89,8 @@ async def on_verified(session: AsyncSession, event: ParsedEvent[ResidentVerified
     data = event.data
     await remember_path(session, data.community_path, community=True)
     values: dict[str, object] = {"name": data.name, "verified": True}
-    check = getattr(data, "counter_check", None)
-    if check is not None:
-        values["counter_check"] = check
+    if data.counter_check is not None:
+        values["counter_check"] = data.counter_check
     await _upsert_resident(session, data.resident_id, data.community_id, **values)
 
 
