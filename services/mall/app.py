@@ -11,6 +11,7 @@ from services.mall.catalog import counters_api, images_api, items_api
 from services.mall.config import Settings
 from services.mall.consumers import SUBSCRIPTIONS
 from services.mall.orders import api as orders_api
+from services.mall.reports import api as reports_api
 from services.mall.scheduler import job_starter
 
 
@@ -25,6 +26,7 @@ def create_app(
             counters_api.router,
             items_api.router,
             images_api.router,
+            reports_api.router,
             orders_api.router,
         ],
         subscriptions=SUBSCRIPTIONS,
