@@ -7,9 +7,11 @@ from fastapi import FastAPI
 
 from kit.service import create_service_app
 from kit.storage import LocalDiskStorage, install_storage
+from services.mall.catalog import counters_api, images_api, items_api
 from services.mall.config import Settings
 from services.mall.consumers import SUBSCRIPTIONS
 from services.mall.orders import api as orders_api
+from services.mall.reports import api as reports_api
 from services.mall.scheduler import job_starter
 
 
@@ -20,7 +22,13 @@ def create_app(
     app = create_service_app(
         settings,
         title="善治 · 积分商城",
-        routers=[orders_api.router],
+        routers=[
+            counters_api.router,
+            items_api.router,
+            images_api.router,
+            reports_api.router,
+            orders_api.router,
+        ],
         subscriptions=SUBSCRIPTIONS,
         on_startup=[job_starter(settings)],
         # Time is injectable: tests move it to expire orders past their pickup date.
