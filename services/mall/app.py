@@ -10,6 +10,8 @@ from kit.storage import LocalDiskStorage, install_storage
 from services.mall.catalog import counters_api, images_api, items_api
 from services.mall.config import Settings
 from services.mall.consumers import SUBSCRIPTIONS
+from services.mall.counter import api as counter_api
+from services.mall.counter.member_codes import install_default_verifier
 from services.mall.orders import api as orders_api
 from services.mall.reports import api as reports_api
 from services.mall.scheduler import job_starter
@@ -28,6 +30,7 @@ def create_app(
             images_api.router,
             reports_api.router,
             orders_api.router,
+            counter_api.router,
         ],
         subscriptions=SUBSCRIPTIONS,
         on_startup=[job_starter(settings)],
@@ -35,5 +38,6 @@ def create_app(
         clock=clock,
     )
     app.state.mall_settings = settings
+    install_default_verifier(app, settings)
     install_storage(app, LocalDiskStorage(settings.storage_root))
     return app
