@@ -68,6 +68,8 @@ def order_out(order: Order, *, owner: bool, qr_key: str, staff: bool = False) ->
         actions.append("cancel")
     if staff and order.status == "confirmed":
         actions.append("cancel")
+        if order.channel == "counter":
+            actions.append("fulfil")  # POST /orders/{id}/fulfil: no code to show at the counter
     return OrderOut(
         id=order.id,
         status=order.status,
