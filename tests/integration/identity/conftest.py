@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,8 +55,9 @@ def identity_settings(database_url: str, kafka: str) -> Settings:
     )
 
 
-@pytest.fixture
-async def identity(kafka: str) -> AsyncIterator[Identity]:
+@asynccontextmanager
+async def running_identity(kafka: str) -> AsyncIterator[Identity]:
+    """An identity app on a fresh scratch database, dropped on the way out."""
     name = support.unique("identity")
     url = await support.create_database(name)
     try:
@@ -69,6 +71,12 @@ async def identity(kafka: str) -> AsyncIterator[Identity]:
                 yield Identity(client, clock, url, settings, app)
     finally:
         await support.drop_database(name)
+
+
+@pytest.fixture
+async def identity(kafka: str) -> AsyncIterator[Identity]:
+    async with running_identity(kafka) as running:
+        yield running
 
 
 @dataclass

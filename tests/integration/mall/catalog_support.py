@@ -48,5 +48,7 @@ def png(width: int = 8, height: int = 8) -> bytes:
     return out.getvalue()
 
 
-async def count(mall: MallHarness, table: str) -> int:
-    return int(await mall.db_val(f"SELECT count(*) FROM {table}"))
+async def count(mall: MallHarness, table: str, community_id: object) -> int:
+    """Rows of `table` in one community (the module's tests share a database)."""
+    sql = f"SELECT count(*) FROM {table} WHERE community_id = $1"
+    return int(await mall.db_val(sql, community_id))

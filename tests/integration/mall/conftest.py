@@ -16,8 +16,9 @@ import json
 import random
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -31,11 +32,13 @@ from kit.db import asyncpg_dsn, make_engine, make_session_factory, unit_of_work
 from kit.deps import install_auth
 from kit.events import CloudEvent, ParsedEvent, validate_data
 from kit.jwks import TokenVerifier
+from kit.member_code import member_code_verifier
 from kit.migrate import upgrade_head
 from services.mall import consumers as mall_consumers
 from services.mall.app import create_app
 from services.mall.catalog.models import Counter, Item, Stock
 from services.mall.config import Settings
+from services.mall.counter.member_codes import install_member_code_verifier
 from services.mall.directory import service as directory
 from services.mall.directory.models import Resident
 from services.points import consumers as points_consumers
@@ -44,10 +47,14 @@ from services.points.ledger import service as postings
 from services.points.ledger import wallets as accounts
 from services.points.ledger.models import Account
 from tests.integration import support
-from tests.integration.identity.conftest import Identity, create_unit, grant, identity, register
+from tests.integration.identity.conftest import (
+    Identity,
+    create_unit,
+    grant,
+    register,
+    running_identity,
+)
 from tests.integration.support import Clock
-
-__all__ = ["identity"]
 
 JWKS_URL = "http://identity/api/identity/.well-known/jwks.json"
 PHONES = itertools.count(random.randrange(10**7))
@@ -299,30 +306,48 @@ class MallHarness:
         self.clock.now = when
 
 
-@pytest.fixture
-async def mall(kafka: str, identity: Identity) -> AsyncIterator[MallHarness]:
-    name, points_name = support.unique("mall"), support.unique("mallpoints")
-    url = await support.create_database(name)
-    points_url = await support.create_database(points_name)
-    engine = None
-    try:
-        await asyncio.to_thread(upgrade_head, "mall", url)
-        await asyncio.to_thread(upgrade_head, "points", points_url)
-        engine = make_engine(points_url, pool_size=20)
-        points = support.Db(
-            points_name, points_url, asyncpg_dsn(points_url), engine, make_session_factory(engine)
-        )
-        clock = Clock()
-        settings = Settings(
-            database_url=url,
-            kafka_bootstrap_servers=kafka,
-            outbox_poll_seconds=1,
-            # Tests feed identity's facts and points' answers directly (pump()).
-            consumer_enabled=False,
-            jobs_every_seconds=3600,
-        )
-        app = create_app(settings, clock=clock)
-        to_identity = httpx.AsyncClient(transport=httpx.ASGITransport(app=identity.app))
+@pytest.fixture(scope="module")
+async def mall_module() -> AsyncIterator[MallHarness]:
+    """One identity, mall and points (three databases, two apps) per test module: every test
+    makes its own community, people and shelf, so they share the stack, not the data."""
+    kafka = support.bootstrap()
+    async with running_identity(kafka) as identity:
+        name, points_name = support.unique("mall"), support.unique("mallpoints")
+        url = await support.create_database(name)
+        points_url = await support.create_database(points_name)
+        engine = None
+        try:
+            await asyncio.to_thread(upgrade_head, "mall", url)
+            await asyncio.to_thread(upgrade_head, "points", points_url)
+            engine = make_engine(points_url, pool_size=20)
+            factory = make_session_factory(engine)
+            points = support.Db(points_name, points_url, asyncpg_dsn(points_url), engine, factory)
+            async with _mall_app(url, kafka, identity) as (app, clock, client):
+                units = (await identity.client.get("/api/identity/org-units?kind=district")).json()
+                district = Unit(uuid.UUID(units[0]["id"]), units[0]["path"])
+                yield MallHarness(client, clock, app, identity, url, points, district)
+        finally:
+            if engine is not None:
+                await engine.dispose()
+            await support.drop_database(name)
+            await support.drop_database(points_name)
+
+
+@asynccontextmanager
+async def _mall_app(
+    url: str, kafka: str, identity: Identity
+) -> AsyncIterator[tuple[FastAPI, Clock, httpx.AsyncClient]]:
+    clock = Clock()
+    settings = Settings(
+        database_url=url,
+        kafka_bootstrap_servers=kafka,
+        outbox_poll_seconds=1,
+        # Tests feed identity's facts and points' answers directly (pump()).
+        consumer_enabled=False,
+        jobs_every_seconds=3600,
+    )
+    app = create_app(settings, clock=clock)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=identity.app)) as to_identity:
         install_auth(
             app,
             TokenVerifier(
@@ -332,15 +357,21 @@ async def mall(kafka: str, identity: Identity) -> AsyncIterator[MallHarness]:
                 client=to_identity,
             ),
         )
-        units = (await identity.client.get("/api/identity/org-units?kind=district")).json()
-        district = Unit(uuid.UUID(units[0]["id"]), units[0]["path"])
+        install_member_code_verifier(
+            app,
+            member_code_verifier(
+                jwks_url=JWKS_URL, issuer=identity.settings.token_issuer, client=to_identity
+            ),
+        )
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://mall") as client:
-                yield MallHarness(client, clock, app, identity, url, points, district)
-        await to_identity.aclose()
-    finally:
-        if engine is not None:
-            await engine.dispose()
-        await support.drop_database(name)
-        await support.drop_database(points_name)
+                yield app, clock, client
+
+
+@pytest.fixture
+async def mall(mall_module: MallHarness) -> MallHarness:
+    """The module's stack with both clocks back at the real now (a test may have moved them)."""
+    mall_module.clock.now = datetime.now(UTC)
+    mall_module.identity.clock.now = datetime.now(UTC)
+    return mall_module

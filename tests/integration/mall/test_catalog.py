@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from uuid import UUID
 
 from tests.integration.mall.catalog_support import HOURS, count, counter, item, png, restock
 from tests.integration.mall.conftest import MallHarness
@@ -59,7 +60,7 @@ async def test_bad_counter_input_is_422_naming_the_field_and_writes_nothing(mall
         answer = await mall.client.post("/api/mall/counters", json=body, headers=staff.headers)
         assert answer.status_code == 422, (body, answer.text)
         assert answer.json()["field"] == field, answer.json()
-    assert await count(mall, "counters") == 0
+    assert await count(mall, "counters", community.id) == 0
 
 
 async def test_items_created_changed_and_validated_with_the_field_named(mall: MallHarness):
@@ -100,7 +101,7 @@ async def test_items_created_changed_and_validated_with_the_field_named(mall: Ma
         answer = await mall.client.post("/api/mall/items", json=body, headers=staff.headers)
         assert answer.status_code == 422, (body, answer.text)
         assert answer.json()["field"] == field, answer.json()
-    assert await count(mall, "items") == 1
+    assert await count(mall, "items", community.id) == 1
 
     url = f"/api/mall/items/{made['id']}"
     early = {"available_until": (start - timedelta(days=1)).isoformat()}
@@ -307,5 +308,8 @@ async def test_staff_of_another_community_are_refused_everywhere(mall: MallHarne
     )
     assert counters.status_code == 404
     # Nothing changed.
-    assert await mall.db_val("SELECT sum(quantity) FROM stock") == 5
-    assert await count(mall, "counters") == 1 and await count(mall, "items") == 1
+    assert await mall.db_val("SELECT sum(quantity) FROM stock WHERE item_id = $1", UUID(i)) == 5
+    assert await count(mall, "counters", community.id) == 1
+    assert await count(mall, "items", community.id) == 1
+    assert await count(mall, "counters", other.id) == 0
+    assert await count(mall, "items", other.id) == 0

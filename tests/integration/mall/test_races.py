@@ -8,7 +8,7 @@ import asyncio
 import time
 from collections import Counter
 
-from tests.integration.mall.conftest import MallHarness
+from tests.integration.mall.conftest import MallHarness, Shelf
 from tests.integration.mall.crowd import crowd
 
 HELD_SQL = """SELECT coalesce(sum(held), 0)::bigint FROM accounts
@@ -24,8 +24,10 @@ async def held(mall: MallHarness, community_id: object) -> int:
     return total
 
 
-async def statuses(mall: MallHarness) -> Counter[str]:
-    return Counter(await mall.db_val("SELECT array_agg(status) FROM orders") or [])
+async def statuses(mall: MallHarness, shelf: Shelf) -> Counter[str]:
+    """The statuses of the shelf's orders (the module's tests share a database)."""
+    sql = "SELECT array_agg(status) FROM orders WHERE item_id = $1"
+    return Counter(await mall.db_val(sql, shelf.item_id) or [])
 
 
 async def test_two_hundred_residents_race_for_twenty_units(mall: MallHarness):
@@ -42,7 +44,7 @@ async def test_two_hundred_residents_race_for_twenty_units(mall: MallHarness):
     assert {a.json()["field"] for a in answers if a.status_code == 409} == {"quantity"}
     assert await mall.stock(shelf) == 0
     await mall.pump()
-    assert await statuses(mall) == {"confirmed": 20}
+    assert await statuses(mall, shelf) == {"confirmed": 20}
     assert await held(mall, community.id) == 20 * 30
     assert await mall.stock(shelf) == 0
 
@@ -56,7 +58,7 @@ async def test_one_resident_racing_twenty_orders_pays_for_three(mall: MallHarnes
 
     assert [a.status_code for a in answers] == [201] * 20
     await mall.pump()
-    assert await statuses(mall) == {"confirmed": 3, "failed": 17}
+    assert await statuses(mall, shelf) == {"confirmed": 3, "failed": 17}
     reasons = await mall.db_val(
         "SELECT array_agg(DISTINCT failure_reason) FROM orders WHERE status = 'failed'"
     )
@@ -95,5 +97,6 @@ async def test_a_replayed_idempotency_key_answers_the_same_order(mall: MallHarne
     assert {a.status_code for a in together} == {201}
     assert len({a.json()["id"] for a in together}) == 1
     assert await mall.stock(shelf) == 48
-    moves = await mall.db_val("SELECT count(*) FROM stock_moves WHERE reason = 'order'")
+    sql = "SELECT count(*) FROM stock_moves WHERE reason = 'order' AND item_id = $1"
+    moves = await mall.db_val(sql, shelf.item_id)
     assert moves == 2

