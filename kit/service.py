@@ -40,7 +40,8 @@ class ServiceRuntime:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
-        self.tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        if self.settings.relay_enabled:
+            self.tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         if self.consumer is not None:
             self.tasks.append(asyncio.create_task(self.consumer.run(), name="consumer"))
 

@@ -37,6 +37,9 @@ class KitSettings(BaseSettings):
     log_level: str = "INFO"
     # Off for API-only test apps, which must not join the service's consumer group.
     consumer_enabled: bool = True
+    # Off for test apps whose outbox events a test carries by hand: they stay off the shared
+    # broker, where other tests' consumers would have to read past them.
+    relay_enabled: bool = True
     outbox_poll_seconds: float = 5.0
     outbox_retention_hours: int = 72
     # Uploaded files (kit.storage.LocalDiskStorage): absolute, or relative to the repository

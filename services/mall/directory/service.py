@@ -14,42 +14,27 @@ from contracts.identity import (
     ResidentVerificationRevoked,
     ResidentVerified,
 )
+from kit import directory as units
 from kit.deps import StaffScope
 from kit.errors import NotFound
 from kit.events import ParsedEvent
-from kit.paths import ancestors
 from services.mall.directory.models import Resident, Unit
 
 
 async def remember_path(session: AsyncSession, path: str, *, community: bool = False) -> None:
-    """Every unit along `path` (ancestors included); the last is a community if told so."""
-    units = ancestors(path)
-    for index, (unit_id, unit_path) in enumerate(units):
-        is_community = community and index == len(units) - 1
-        stmt = pg_insert(Unit).values(id=unit_id, path=unit_path, is_community=is_community)
-        set_: dict[str, object] = {"path": unit_path}
-        if is_community:
-            set_["is_community"] = True
-        await session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=set_))
+    await units.remember_path(session, Unit, path, community=community)
 
 
 async def community_path(session: AsyncSession, community_id: uuid.UUID) -> str | None:
-    unit = await session.get(Unit, community_id)
-    return unit.path if unit is not None else None
+    return await units.path_of(session, Unit, community_id)
 
 
 async def covered_community(
     session: AsyncSession, scope: StaffScope, community_id: uuid.UUID, *, field: str
 ) -> str:
     """The community's path if the staff member's grants cover it; 404 otherwise (no leak)."""
-    path = await community_path(session, community_id)
-    if path is None:
-        # Before any event named it, a grant on the community itself still counts.
-        suffix = f"/{community_id}"
-        path = next((p for p in scope.unit_paths if p.endswith(suffix)), None)
-    if path is None or not scope.covers(path):
-        raise NotFound("社区不存在或无权访问", field=field)
-    return path
+    detail = "社区不存在或无权访问"
+    return await units.covered_path(session, Unit, scope, community_id, detail=detail, field=field)
 
 
 async def resident_or_none(session: AsyncSession, resident_id: uuid.UUID) -> Resident | None:

@@ -18,40 +18,23 @@ from contracts.identity import (
     ResidentVerified,
     StaffRoleGranted,
 )
+from kit import directory as units
 from kit.deps import StaffScope
-from kit.errors import NotFound
 from kit.events import ParsedEvent
-from kit.paths import ancestors
 from services.notices.directory.models import Resident, Unit
 
 
 async def remember_path(session: AsyncSession, path: str, *, community: bool = False) -> None:
-    """Every unit along `path` (ancestors included); the last is a community if told so."""
-    units = ancestors(path)
-    for index, (unit_id, unit_path) in enumerate(units):
-        is_community = community and index == len(units) - 1
-        stmt = pg_insert(Unit).values(id=unit_id, path=unit_path, is_community=is_community)
-        set_: dict[str, object] = {"path": unit_path}
-        if is_community:
-            set_["is_community"] = True
-        await session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=set_))
+    await units.remember_path(session, Unit, path, community=community)
 
 
 async def unit_path(session: AsyncSession, unit_id: uuid.UUID) -> str | None:
-    unit = await session.get(Unit, unit_id)
-    return unit.path if unit is not None else None
+    return await units.path_of(session, Unit, unit_id)
 
 
 async def covered_unit(session: AsyncSession, scope: StaffScope, unit_id: uuid.UUID) -> str:
     """The unit's path if the staff member's grants cover it; 404 otherwise (no leak)."""
-    path = await unit_path(session, unit_id)
-    if path is None:
-        # Before any event named it, a grant on the unit itself still counts.
-        suffix = f"/{unit_id}"
-        path = next((p for p in scope.unit_paths if p.endswith(suffix)), None)
-    if path is None or not scope.covers(path):
-        raise NotFound("单位不存在或无权访问")
-    return path
+    return await units.covered_path(session, Unit, scope, unit_id, detail="单位不存在或无权访问")
 
 
 async def _upsert(session: AsyncSession, resident_id: str, **values: object) -> None:

@@ -342,8 +342,10 @@ async def _mall_app(
         database_url=url,
         kafka_bootstrap_servers=kafka,
         outbox_poll_seconds=1,
-        # Tests feed identity's facts and points' answers directly (pump()).
+        # Tests feed identity's facts and points' answers directly, and pump() carries the
+        # mall's events to points: nothing goes through the shared broker.
         consumer_enabled=False,
+        relay_enabled=False,
         jobs_every_seconds=3600,
     )
     app = create_app(settings, clock=clock)
