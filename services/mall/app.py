@@ -9,6 +9,8 @@ from kit.service import create_service_app
 from kit.storage import LocalDiskStorage, install_storage
 from services.mall.config import Settings
 from services.mall.consumers import SUBSCRIPTIONS
+from services.mall.counter import api as counter_api
+from services.mall.counter.member_codes import install_default_verifier
 from services.mall.orders import api as orders_api
 from services.mall.scheduler import job_starter
 
@@ -20,12 +22,13 @@ def create_app(
     app = create_service_app(
         settings,
         title="善治 · 积分商城",
-        routers=[orders_api.router],
+        routers=[orders_api.router, counter_api.router],
         subscriptions=SUBSCRIPTIONS,
         on_startup=[job_starter(settings)],
         # Time is injectable: tests move it to expire orders past their pickup date.
         clock=clock,
     )
     app.state.mall_settings = settings
+    install_default_verifier(app, settings)
     install_storage(app, LocalDiskStorage(settings.storage_root))
     return app

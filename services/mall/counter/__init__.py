@@ -1,0 +1,1 @@
+"""Counter redemption: an operator redeems for a resident present at the counter, at once."""
