@@ -23,6 +23,7 @@ MALL_ROUTES = [
     ("GET", "/api/mall/orders"),
     ("GET", f"/api/mall/orders/{ITEM}"),
     ("POST", f"/api/mall/orders/{ITEM}/cancel"),
+    ("POST", f"/api/mall/orders/{ITEM}/fulfil"),
     ("POST", "/api/mall/pickups"),
     ("POST", "/api/mall/counters"),
     ("GET", "/api/mall/counters"),
@@ -30,6 +31,7 @@ MALL_ROUTES = [
     ("GET", "/api/mall/items"),
     ("PATCH", f"/api/mall/items/{ITEM}"),
     ("PUT", f"/api/mall/items/{ITEM}/image"),
+    ("GET", f"/api/mall/items/{ITEM}"),
     ("POST", f"/api/mall/items/{ITEM}/stock"),
     ("GET", "/api/mall/reports/reconciliation"),
     ("POST", "/api/mall/counter-redemptions"),
@@ -50,6 +52,14 @@ async def test_every_mall_route_reaches_the_mall_and_needs_a_token(method, path)
         answer = await c.request(method, path)
     assert answer.json() == {"service": "mall", "path": path}
     assert public_route(method, path) is None
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_an_items_picture_reaches_the_mall_without_a_token(method):
+    route = public_route(method, f"/api/mall/items/{ITEM}/image")
+    assert route is not None and route.throttle == "standard"
+    assert public_route(method, f"/api/mall/items/{ITEM}/image/x") is None
+    assert public_route(method, "/api/mall/items/a/b/image") is None
 
 
 def test_an_item_image_may_carry_five_megabytes_and_its_multipart_framing():
