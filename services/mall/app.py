@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from kit.service import create_service_app
 from kit.storage import LocalDiskStorage, install_storage
+from services.mall.catalog import counters_api, images_api, items_api
 from services.mall.config import Settings
 from services.mall.consumers import SUBSCRIPTIONS
 from services.mall.counter import api as counter_api
@@ -22,7 +23,13 @@ def create_app(
     app = create_service_app(
         settings,
         title="善治 · 积分商城",
-        routers=[orders_api.router, counter_api.router],
+        routers=[
+            counters_api.router,
+            items_api.router,
+            images_api.router,
+            orders_api.router,
+            counter_api.router,
+        ],
         subscriptions=SUBSCRIPTIONS,
         on_startup=[job_starter(settings)],
         # Time is injectable: tests move it to expire orders past their pickup date.
