@@ -22,7 +22,7 @@ import httpx
 from deploy import demo_data as demo
 from deploy.seed_api import Caller, Json, SeedError, log_in
 
-WAIT_FOR_SAGA = 60.0  # seconds an order may wait for points before the seed moves on
+WAIT_FOR_SAGA = 60.0  # seconds all demo orders together may wait for points
 KEYS = uuid.UUID("0c5e7a9e-3d51-4d1f-8a43-6a2b1f0e9c27")  # namespace of the idempotency keys
 COUNTER = "村委会积分兑换点"
 HOURS = [
@@ -123,9 +123,15 @@ def _items(listed: Any) -> list[Json]:
 
 
 async def ensure_order(
-    resident: Caller, operator: Caller, planned: PlannedOrder, item_id: str, counter_id: str
+    resident: Caller,
+    operator: Caller,
+    planned: PlannedOrder,
+    shelf: tuple[str, str],
+    deadline: float,
 ) -> str:
-    """The resident's order of the item taken to its planned end; the state it is left in."""
+    """The resident's order of the item (`shelf`: item and counter) taken to its planned end;
+    the state it is left in."""
+    item_id, counter_id = shelf
     mine = await request(resident, "GET", "/orders?mine=true&limit=100")
     order = next((o for o in mine["items"] if o["item_id"] == item_id), None)
     if order is None:
@@ -136,7 +142,7 @@ async def ensure_order(
         if answer.is_error:
             raise SeedError(f"POST /api/mall/orders: {answer.status_code} {answer.text[:300]}")
         order = answer.json()
-    order = await saga_done(resident, order)
+    order = await saga_done(resident, order, deadline)
     if order["status"] != "confirmed" or planned.end == "confirmed":
         return str(order["status"])
     if planned.end == "fulfilled":
@@ -147,14 +153,14 @@ async def ensure_order(
     return str(order["status"])
 
 
-async def saga_done(resident: Caller, order: Json) -> Json:
-    """The order once points has answered, or as it is after WAIT_FOR_SAGA (said so)."""
-    deadline = time.monotonic() + WAIT_FOR_SAGA
+async def saga_done(resident: Caller, order: Json, deadline: float) -> Json:
+    """The order once points has answered, or as it is at `deadline` (said so)."""
     while order["status"] == "pending_points":
         if time.monotonic() > deadline:
             print(
-                f"mall order {order['id']} still waits for points after {WAIT_FOR_SAGA:.0f} s"
-                " (slow broker?); left pending, the mall's sweeper asks points again"
+                f"mall demo order {order['id']} still waits for points (the seed waits"
+                f" {WAIT_FOR_SAGA:.0f} s in all; slow broker?): left pending, the mall's sweeper"
+                " asks points again"
             )
             return order
         await asyncio.sleep(0.5)
@@ -170,6 +176,7 @@ async def seed_mall(
     `staff` is each community's staff member (a mall manager), logged in after the grant.
     """
     states: dict[str, int] = {}
+    deadline = time.monotonic() + WAIT_FOR_SAGA  # one budget: a slow broker costs it once
     for code in demo.communities():
         counter = await ensure_counter(staff[code], code, units[code])
         shelf = await ensure_shelf(staff[code], units[code], counter)
@@ -179,8 +186,7 @@ async def seed_mall(
             if planned.resident >= len(here):
                 continue
             resident = await log_in(client, here[planned.resident].phone, demo.DEMO_PASSWORD)
-            state = await ensure_order(
-                resident.caller, at_counter, planned, shelf[planned.item], counter
-            )
+            item = (shelf[planned.item], counter)
+            state = await ensure_order(resident.caller, at_counter, planned, item, deadline)
             states[state] = states.get(state, 0) + 1
     return len(SHELF) * len(demo.communities()), states

@@ -63,6 +63,7 @@ PUBLIC_BY_DESIGN = {
     ("GET", "/api/petitions/public/{petition_id}"): "one petition of the board, author masked",
     ("GET", "/api/petitions/open311/v2/requests.{fmt}"): "Open311: a jurisdiction's requests",
     ("GET", "/api/petitions/open311/v2/requests/{request_id}.{fmt}"): "Open311: one request",
+    ("GET", "/api/mall/items/{item_id}/image"): "an on-shelf item's picture, as on the shelf",
 }
 # Routes the gateway lets through without a token that the service still scopes: judged like
 # any other route (the fixture's attachment is on a private petition, shown to no one else).
