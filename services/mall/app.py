@@ -13,6 +13,7 @@ from services.mall.consumers import SUBSCRIPTIONS
 from services.mall.counter import api as counter_api
 from services.mall.counter.member_codes import install_default_verifier
 from services.mall.orders import api as orders_api
+from services.mall.reports import api as reports_api
 from services.mall.scheduler import job_starter
 
 
@@ -27,6 +28,7 @@ def create_app(
             counters_api.router,
             items_api.router,
             images_api.router,
+            reports_api.router,
             orders_api.router,
             counter_api.router,
         ],

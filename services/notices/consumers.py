@@ -10,7 +10,13 @@ from contracts.identity import (
     ResidentVerified,
     StaffRoleGranted,
 )
-from contracts.mall import OrderCancelled, OrderExpired, OrderFulfilled, OrderPlaced
+from contracts.mall import (
+    OrderCancelled,
+    OrderConfirmed,
+    OrderExpired,
+    OrderFulfilled,
+    OrderPlaced,
+)
 from contracts.notices import NoticePublished
 from contracts.petitions import (
     PetitionAccepted,
@@ -64,6 +70,7 @@ SUBSCRIPTIONS = (
     .add(PetitionEscalated, inbox.on_event)
     .add(PetitionAdopted, inbox.on_event)
     .add(OrderPlaced, inbox.on_event)
+    .add(OrderConfirmed, inbox.on_event)
     .add(OrderFulfilled, inbox.on_event)
     .add(OrderCancelled, inbox.on_event)
     .add(OrderExpired, inbox.on_event)

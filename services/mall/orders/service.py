@@ -50,13 +50,15 @@ def _ids(order: Order) -> dict[str, str]:
 
 async def confirm(session: AsyncSession, order: Order, *, now: datetime, pickup: timedelta) -> None:
     """Points are held: a pickup code unique among open orders, and a date to pick up by."""
-    order.status = transition(rules.FLOW, order.status, "confirm")
-    order.pickup_by = now + pickup
-    order.confirmed_at = now
+    after, pickup_by = transition(rules.FLOW, order.status, "confirm"), now + pickup
     for _ in range(CODE_ATTEMPTS):
-        order.pickup_code = rules.new_pickup_code()
         try:
+            # Every field is set inside the savepoint: rolling one back expires them all.
             async with session.begin_nested():
+                order.status = after
+                order.pickup_by = pickup_by
+                order.confirmed_at = now
+                order.pickup_code = rules.new_pickup_code()
                 await session.flush()
             break
         except IntegrityError:
@@ -67,7 +69,7 @@ async def confirm(session: AsyncSession, order: Order, *, now: datetime, pickup:
         **_ids(order),
         counter_id=str(order.counter_id),
         total_points=order.total_points,
-        pickup_by=order.pickup_by,
+        pickup_by=pickup_by,
     )
     await publish(session, event, subject=str(order.id))
 

@@ -35,5 +35,10 @@ async def on_notice_published(session: AsyncSession, event: ParsedEvent[NoticePu
 
 
 def source_key(event: ParsedEvent[Any]) -> str:
-    """CloudEvents `source` + `id` identify an event uniquely."""
+    """CloudEvents `source` + `id` identify an event uniquely. A step of a mall order is one
+    message however often it is announced: the mall re-publishes a placement that waits too
+    long, and points repeats its answer to it."""
+    order_id = getattr(event.data, "order_id", None)
+    if order_id is not None:
+        return f"{event.envelope.type} order {order_id}"
     return f"{event.envelope.source} {event.envelope.id}"

@@ -134,6 +134,14 @@ ORDER_TEXT: dict[type[EventData], tuple[str, str, str]] = {
 Order = mall.OrderPlaced | mall.OrderFulfilled | mall.OrderCancelled | mall.OrderExpired
 
 
+def _confirmed(d: mall.OrderConfirmed) -> list[Draft]:
+    """Ready at the counter. The pickup code stays in the mall: the link opens the order."""
+    body = f"积分已确认，请于 {local_minute(d.pickup_by)} 前到兑换点出示取货码领取商品。"
+    return [
+        Draft(d.resident_id, "mall.confirmed", "兑换成功，待取货", body, order_link(d.order_id))
+    ]
+
+
 def _order(d: Order) -> list[Draft]:
     kind, title, body = ORDER_TEXT[type(d)]
     return [Draft(d.resident_id, kind, title, body, order_link(d.order_id))]
@@ -148,6 +156,7 @@ COMPOSERS: dict[type[EventData], Callable[[Any], list[Draft]]] = {
     points.PointsExpiringSoon: _expiring,
     points.HoldRejected: _hold_rejected,
     petitions.PetitionAdopted: _adopted,
+    mall.OrderConfirmed: _confirmed,
     **dict.fromkeys(PETITION_TEXT, _petition),
     **dict.fromkeys(ORDER_TEXT, _order),
 }

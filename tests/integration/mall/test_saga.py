@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from services.mall.orders import jobs, rules
 from tests.integration.mall.conftest import MallHarness
 
 
@@ -97,7 +98,6 @@ async def test_cancel_and_expiry_return_stock_and_release_the_hold(mall: MallHar
     assert twice.status_code == 409
 
     mall.at(mall.clock.now + timedelta(days=8))
-    from services.mall.orders import jobs
 
     expired = await jobs.expire_due(session_factory=mall.session_factory, now=mall.clock.now)
     assert expired == 1
@@ -105,3 +105,18 @@ async def test_cancel_and_expiry_return_stock_and_release_the_hold(mall: MallHar
     await mall.pump()
     assert await mall.stock(shelf) == 2
     assert await mall.wallet(who) == (100, 0)
+
+
+async def test_a_drawn_code_taken_by_an_open_order_is_drawn_again(mall: MallHarness, monkeypatch):
+    community = await mall.community()
+    shelf = await mall.shelf(community, price=10, stock=5)
+    who = await mall.resident(community, points=100)
+    draws = iter(["3479ACDE", "3479ACDE", "4679ACDE"])
+    monkeypatch.setattr(rules, "new_pickup_code", lambda: next(draws))
+    first = (await mall.order(who, shelf)).json()
+    await mall.pump()
+    second = (await mall.order(who, shelf)).json()
+    await mall.pump()
+    codes = [(await mall.get(who, o["id"]))["pickup_code"] for o in (first, second)]
+    assert codes == ["3479ACDE", "4679ACDE"]
+    assert (await mall.get(who, second["id"]))["status"] == "confirmed"

@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from contracts.mall import OrderExpired, OrderFulfilled
+from contracts.mall import OrderConfirmed, OrderExpired, OrderFulfilled, OrderPlaced
 from contracts.petitions import PetitionAssigned, PetitionRated, PetitionRejected
 from contracts.points import ClaimReviewed, HoldRejected, PointsAwarded, PointsExpiringSoon
+from kit.events import ParsedEvent, new_event
 from services.notices.inbox import rules
+from services.notices.inbox.handlers import source_key
 from services.notices.inbox.rules import PushOutcome
 
 AT = datetime(2026, 11, 29, 16, 30, tzinfo=UTC)  # 2026-11-30 00:30 in Shanghai
@@ -120,6 +122,37 @@ def test_the_authors_own_rating_makes_no_message() -> None:
 def test_order_changes_go_to_the_buyer(data: object, kind: str) -> None:
     [draft] = rules.compose(data)  # type: ignore[arg-type]
     assert draft.kind == kind and draft.resident_id == RID
+
+
+def test_a_confirmed_order_names_the_local_pickup_deadline_but_never_the_code() -> None:
+    confirmed = OrderConfirmed(
+        order_id="o1",
+        resident_id=RID,
+        community_id="c",
+        counter_id="k",
+        total_points=30,
+        pickup_by=AT,
+    )
+    [draft] = rules.compose(confirmed)
+    assert draft.kind == "mall.confirmed"
+    assert "2026-11-30 00:30" in draft.body
+    assert draft.link == "/pages/mall/order?id=o1"
+
+
+def test_a_repeated_placement_or_answer_is_one_message_per_order_step() -> None:
+    placed = OrderPlaced(
+        order_id="o1", resident_id=RID, community_id="c", total_points=30, placed_at=AT
+    )
+    first, again = (
+        ParsedEvent(envelope=new_event(placed, source="/services/mall", subject="o1"), data=placed)
+        for _ in range(2)
+    )
+    assert first.envelope.id != again.envelope.id
+    assert source_key(first) == source_key(again)
+    award_event = ParsedEvent(
+        envelope=new_event(award(5), source="/services/points", subject=RID), data=award(5)
+    )
+    assert source_key(award_event).endswith(award_event.envelope.id)
 
 
 def test_every_title_fits_its_column() -> None:

@@ -1,0 +1,1 @@
+"""Reports of the mall: a counter's reconciliation of orders, points and stock."""
