@@ -293,3 +293,17 @@ async def test_bad_input_is_422_naming_the_field_and_writes_nothing(
     assert answer.json()["field"] == field
     assert await desk.stock(shelf) == 5
     assert await desk.db_val("SELECT count(*) FROM idempotency_keys") == 0
+
+
+async def test_one_member_code_shown_twice_at_once_redeems_once(desk: MallHarness):
+    _, shelf, who, operator = await setup(desk)
+    slow_points(desk)
+    code = await member_code(desk, who)
+
+    answers = await asyncio.gather(
+        *(redeem(desk, operator, shelf, member_code=code) for _ in range(2))
+    )
+
+    assert sorted(a.status_code for a in answers) == [202, 409]
+    assert await desk.stock(shelf) == 4
+    assert await desk.db_val("SELECT count(*) FROM orders") == 1
