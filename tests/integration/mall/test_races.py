@@ -17,7 +17,8 @@ async def held(mall: MallHarness, community_id: object) -> int:
         "SELECT coalesce(sum(held), 0) FROM accounts WHERE kind = 'resident' AND community_id = $1",
         community_id,
     )
-    return int(total)
+    assert isinstance(total, int)
+    return total
 
 
 async def statuses(mall: MallHarness) -> Counter[str]:
@@ -79,10 +80,10 @@ async def test_a_replayed_idempotency_key_answers_the_same_order(mall: MallHarne
     shelf = await mall.shelf(community, price=10, stock=50)
     who = await mall.resident(community, points=500)
 
-    first = await mall.order(who, shelf, **{"Idempotency-Key": "order-1"})
-    again = await mall.order(who, shelf, **{"Idempotency-Key": "order-1"})
+    first = await mall.order(who, shelf, 1, **{"Idempotency-Key": "order-1"})
+    again = await mall.order(who, shelf, 1, **{"Idempotency-Key": "order-1"})
     together = await asyncio.gather(
-        *(mall.order(who, shelf, **{"Idempotency-Key": "order-2"}) for _ in range(10))
+        *(mall.order(who, shelf, 1, **{"Idempotency-Key": "order-2"}) for _ in range(10))
     )
 
     assert (first.status_code, again.status_code) == (201, 201)
