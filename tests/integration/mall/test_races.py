@@ -14,7 +14,7 @@ from tests.integration.mall.crowd import crowd
 
 async def held(mall: MallHarness, community_id: object) -> int:
     total = await mall.points.fetchval(
-        "SELECT coalesce(sum(held), 0) FROM accounts WHERE kind = 'resident' AND community_id = $1",
+        "SELECT coalesce(sum(held), 0)::bigint FROM accounts WHERE kind = 'resident' AND community_id = $1",
         community_id,
     )
     assert isinstance(total, int)
