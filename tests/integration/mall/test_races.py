@@ -11,10 +11,13 @@ from collections import Counter
 from tests.integration.mall.conftest import MallHarness
 from tests.integration.mall.crowd import crowd
 
+HELD_SQL = """SELECT coalesce(sum(held), 0)::bigint FROM accounts
+              WHERE kind = 'resident' AND community_id = $1"""
+
 
 async def held(mall: MallHarness, community_id: object) -> int:
     total = await mall.points.fetchval(
-        "SELECT coalesce(sum(held), 0)::bigint FROM accounts WHERE kind = 'resident' AND community_id = $1",
+        HELD_SQL,
         community_id,
     )
     assert isinstance(total, int)
