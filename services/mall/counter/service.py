@@ -127,8 +127,9 @@ async def wait_for_points(
 async def _read(factory: async_sessionmaker[AsyncSession], order_id: uuid.UUID) -> Order:
     async with unit_of_work(factory) as session:
         order = await orders.by_id(session, order_id)
-    if order is None:
-        raise NotFound("订单不存在")
+        if order is None:
+            raise NotFound("订单不存在")
+        session.expunge(order)  # detached as read: the rollback on leaving would expire it
     return order
 
 
@@ -141,7 +142,7 @@ async def write_off_if_confirmed(
         order = await orders.locked_or_404(session, order_id)
         if order.status == "confirmed" and (order.pickup_by is None or order.pickup_by > now):
             await orders.fulfil(session, order, by=by, now=now)
-            await session.commit()
+        await session.commit()  # nothing to write unless fulfilled; keeps `order` loaded
         return order
 
 
