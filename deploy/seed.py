@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 from deploy import demo_data as demo
-from deploy import seed_notices, seed_petitions, volunteer_sim
+from deploy import seed_mall, seed_notices, seed_petitions, volunteer_sim
 from deploy.seed_activities import ensure_activities
 from deploy.seed_api import Account, Caller, Json, SeedError, log_in
 
@@ -211,14 +211,20 @@ async def load(
         attendees = [residents[r.phone].me["id"] for r in here][:3]
         await ensure_activities(reviewers[code], units[code], attendees)
     notices = await load_notices(admin, reviewers, units)
+    # After the awards: the demo orders are paid with the points residents earned above.
+    items, orders = await seed_mall.seed_mall(client, units, reviewers)
     pushes = await push_volunteer_activities(str(client.base_url), partner_file)
     verified = sum(r.verification == "verified" for r in demo.RESIDENTS)
     return (
         f"{len(demo.UNITS)} org units, {len(demo.STAFF)} staff, {len(demo.RESIDENTS)} residents "
         f"({verified} verified), {len(demo.HOUSEHOLDS)} households, {petitions} petitions, "
-        f"{notices} notices, partner {partner_id}, "
+        f"{notices} notices, {items} mall items, orders {_counts(orders)}, partner {partner_id}, "
         f"{pushes} volunteer pushes accepted"
     )
+
+
+def _counts(by_state: dict[str, int]) -> str:
+    return ", ".join(f"{n} {state}" for state, n in sorted(by_state.items())) or "none"
 
 
 async def load_notices(admin: Caller, reviewers: dict[str, Caller], units: dict[str, str]) -> int:

@@ -42,7 +42,10 @@ SECTIONS: dict[str, Callable[[Settings], Fetch]] = {
     "inbox_unread": _section("notices", "/inbox/unread-count", lambda b: b.get("unread")),
     "open_petitions": _section("petitions", "?mine=true&status=open&limit=3", lambda b: b["items"]),
     "pinned_notices": _section("notices", "/pinned", lambda b: b["items"]),
-    "pickup_orders": _section("mall", "/orders/mine?status=awaiting_pickup"),
+    # Confirmed orders waiting at the counter, newest first: the code shows on the phone.
+    "pickup_orders": _section(
+        "mall", "/orders?mine=true&status=confirmed&limit=5", lambda b: b["items"]
+    ),
 }
 
 

@@ -78,6 +78,9 @@ PUBLIC_ROUTES = (
     # who may see the petition (404 to anyone else, with or without a token).
     public("GET", "/api/petitions/attachments/{attachment_id}"),
     public("GET", "/api/petitions/open311/**"),
+    # Pictures of the mall's items on the shelf; the mall serves an off-shelf item's only to
+    # staff covering its community (404 to anyone else, with or without a token).
+    public("GET", "/api/mall/items/{item_id}/image"),
     # Open311 GeoReport v2 for partners' clients: reads are open; a POST carries a partner
     # api_key, which petitions checks, and is limited per client IP here.
     public("GET", "/open311/v2/**"),

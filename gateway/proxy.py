@@ -44,9 +44,11 @@ ALIASES: dict[str, str] = {"activities": "notices", "inbox": "notices"}
 
 # Routes that take one file: their body may carry the file's limit plus its multipart
 # framing instead of max_body_bytes. The service checks the file itself and reads no more
-# (petitions: services/petitions/attachments/rules.py, MAX_BYTES).
+# (petitions: services/petitions/attachments/rules.py, MAX_BYTES; the mall's item images
+# are held to no more than that by the mall itself).
 UPLOADS: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("POST", path_pattern("/api/petitions/{petition_id}/attachments"), 5 * MIB + MULTIPART_SLACK),
+    ("PUT", path_pattern("/api/mall/items/{item_id}/image"), 5 * MIB + MULTIPART_SLACK),
 )
 
 

@@ -28,6 +28,9 @@ PARAM_POOLS = {
     "activity_id": "activity",
     "notice_id": "notice",
     "message_id": "message",  # an inbox message: the tenant's resident's own
+    "counter_id": "counter",  # the mall's exchange counter of the community
+    "item_id": "item",  # an item of the community's mall, stocked at its counter
+    "order_id": "order",  # the tenant's resident's confirmed order
 }
 # Path parameters filled from several pools in turn, each variant its own cells: a petition id
 # is the tenant's private petition and, again, its public one (on the board).
@@ -51,6 +54,7 @@ PRIVATE_POOLS = (
     "activity",
     "notice",  # a notice of the community: its residents and staff (and units above) only
     "message",
+    "order",  # a resident's order: theirs and the staff of its counter's community only
 )
 # Routes open to anyone by design (the gateway's allowlist lets them through without a token),
 # and why. Their answers are still scanned: they must never show what is listed in HIDES.
@@ -59,6 +63,7 @@ PUBLIC_BY_DESIGN = {
     ("GET", "/api/petitions/public/{petition_id}"): "one petition of the board, author masked",
     ("GET", "/api/petitions/open311/v2/requests.{fmt}"): "Open311: a jurisdiction's requests",
     ("GET", "/api/petitions/open311/v2/requests/{request_id}.{fmt}"): "Open311: one request",
+    ("GET", "/api/mall/items/{item_id}/image"): "an on-shelf item's picture, as on the shelf",
 }
 # Routes the gateway lets through without a token that the service still scopes: judged like
 # any other route (the fixture's attachment is on a private petition, shown to no one else).

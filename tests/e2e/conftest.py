@@ -18,7 +18,8 @@ async def platform(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> AsyncIterator[Platform]:
     work = Path(tmp_path_factory.mktemp("platform"))
-    running = await start_platform(work)
+    # A module may set PLATFORM_ENV: environment for every process (e.g. a job's pace).
+    running = await start_platform(work, getattr(request.module, "PLATFORM_ENV", None))
     try:
         yield running
     finally:

@@ -12,6 +12,7 @@ import pytest
 
 from tests.e2e.abuse import CALLERS, TARGETS, Cell, cells, run, verdict
 from tests.e2e.platform import SERVICES, Platform
+from tests.e2e.tenant_mall import add_mall
 from tests.e2e.tenant_notices import add_notices
 from tests.e2e.tenant_petitions import add_petitions
 from tests.e2e.tenants import build_world
@@ -40,6 +41,7 @@ async def test_no_caller_reads_or_changes_another_tenants_data(
         for tenant in world.tenants.values():
             await add_petitions(gw, tenant)
             await add_notices(gw, tenant)
+            await add_mall(gw, tenant)
         docs = await _documents(gw)
         matrix = sorted((c for s, doc in docs.items() for c in cells(s, doc, world)), key=_order)
         started, failures, statuses = time.monotonic(), [], Counter[str]()

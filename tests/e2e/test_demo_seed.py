@@ -15,7 +15,7 @@ import httpx
 
 from deploy import demo_data as demo
 from deploy import demo_petitions as plan
-from deploy import seed_notices
+from deploy import seed_mall, seed_notices
 from deploy.seed import load
 from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE, Platform
 from tests.unit.deploy.test_demo_petitions import end_state
@@ -49,6 +49,53 @@ async def notices_seen(gw: httpx.AsyncClient, code: str) -> tuple[list[Any], lis
     if finance is not None:
         sheet = (await gw.get(f"/api/notices/{finance['id']}", headers=me)).json()["sheet"]
     return items, list(home["pinned_notices"]), sheet
+
+
+async def mall_seen(gw: httpx.AsyncClient, code: str, community: str) -> dict[str, Any]:
+    """The community's counters and items as its staff see them, and each planned order as
+    its resident sees it (with their home screen's pickup section)."""
+    staff = await _token(gw, demo.reviewer_of(code).phone)
+    counters = await gw.get(f"/api/mall/counters?community_id={community}", headers=staff)
+    items = await gw.get(f"/api/mall/items?community_id={community}&limit=100", headers=staff)
+    assert counters.status_code == 200 and items.status_code == 200, (counters.text, items.text)
+    verified = [r for r in demo.RESIDENTS if r.community == code and r.verification == "verified"]
+    orders, homes = {}, {}
+    for planned in seed_mall.ORDERS:
+        me = await _token(gw, verified[planned.resident].phone)
+        mine = (await gw.get("/api/mall/orders?mine=true&limit=100", headers=me)).json()["items"]
+        orders[planned.item] = [(o["id"], o["status"], o["item_name"]) for o in mine]
+        homes[planned.item] = (await gw.get("/api/me/home", headers=me)).json()
+    return {
+        "counters": seed_mall._items(counters.json()),
+        "items": seed_mall._items(items.json()),
+        "orders": orders,
+        "homes": homes,
+    }
+
+
+async def _token(gw: httpx.AsyncClient, phone: str) -> dict[str, str]:
+    login = {"phone": phone, "password": demo.DEMO_PASSWORD}
+    token = (await gw.post("/api/identity/auth/login", json=login)).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def check_mall(seen: dict[str, Any]) -> None:
+    assert [c["name"] for c in seen["counters"]] == [seed_mall.COUNTER]
+    assert seen["counters"][0]["opening_hours"] and seen["counters"][0]["address"]
+    shelf = {i["name"]: i for i in seen["items"]}
+    assert set(shelf) == {g.name for g in seed_mall.SHELF}
+    for goods in seed_mall.SHELF:
+        on_hand = sum(line["quantity"] for line in shelf[goods.name]["stock"])
+        assert goods.units - 1 <= on_hand <= goods.units, (goods.name, on_hand)
+    assert any(i["per_person_limit"] for i in shelf.values())
+    assert any(i["sponsor"] for i in shelf.values())
+    for planned in seed_mall.ORDERS:
+        (order,) = seen["orders"][planned.item]
+        assert order[1:] == (planned.end, planned.item), order
+        home = seen["homes"][planned.item]
+        assert "pickup_orders" not in home["degraded"], home["degraded"]
+        waiting = [o["id"] for o in home["pickup_orders"]]
+        assert waiting == ([order[0]] if planned.end == "confirmed" else []), planned
 
 
 async def adoption_awards(gw: httpx.AsyncClient, phone: str) -> list[dict[str, Any]]:
@@ -88,7 +135,15 @@ async def test_the_seed_loads_petitions_in_every_state_once_however_often_it_run
             expense = sum(line["expense_fen"] for line in sheet["lines"])
             assert sheet["closing_balance_fen"] == sheet["opening_balance_fen"] + income - expense
 
+        mall = {c: await mall_seen(gw, c, units[c]) for c in demo.communities()}
+        for seen in mall.values():
+            check_mall(seen)
+
         await load(gw, ADMIN_PHONE, ADMIN_PASSWORD, partner_file)  # a second start, no marker
+        for code, seen in mall.items():
+            shown = await mall_seen(gw, code, units[code])
+            assert [i["id"] for i in shown["items"]] == [i["id"] for i in seen["items"]]
+            assert shown["counters"] == seen["counters"] and shown["orders"] == seen["orders"]
         for code, (listed, _, _) in notices.items():
             again, _, _ = await notices_seen(gw, code)
             assert sorted(n["id"] for n in again) == sorted(n["id"] for n in listed)

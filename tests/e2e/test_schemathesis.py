@@ -16,8 +16,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Err, Ok
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from tests.e2e.mall_scene import fund, open_counter, place, settled, shelve
 from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE, SERVICES, Platform
-from tests.e2e.scene import prepare
+from tests.e2e.scene import Scene, prepare
 from tests.e2e.tenant_petitions import SYNC_WITHIN
 from tests.e2e.tenants import id_number
 
@@ -35,7 +36,7 @@ NOT_FUZZED = {
 Operation = schemathesis.APIOperation[Any, Any, Any, Any]
 # Services whose path and query parameters of these names get real ids in three cases of four
 # (random ids reach little beyond a 404), the fourth keeping what was generated.
-REAL_IDS_FOR = ("petitions",)
+REAL_IDS_FOR = ("petitions", "mall")
 
 
 class OutOfTime(Exception):
@@ -98,10 +99,9 @@ class Fuzz:
                     part[name] = values[turn % len(values)]
 
 
-async def real_petitions(gw: httpx.AsyncClient) -> dict[str, list[str]]:
+async def real_petitions(gw: httpx.AsyncClient, scene: Scene) -> dict[str, list[str]]:
     """A community with a category and public petitions (some accepted), raised by a verified
     resident: ids by the parameter names that take them."""
-    scene = await prepare(gw)
     person = await scene.register("13700000201", "周模糊")
     me = await scene.login("13700000201")
     real = {"real_name": "周模糊", "id_number": id_number(201)}
@@ -126,6 +126,32 @@ async def real_petitions(gw: httpx.AsyncClient) -> dict[str, list[str]]:
         "petition_id": ids,
         "community_id": [scene.community_id],
         "category_id": [category.json()["id"]],
+        "resident_id": [person],
+    }
+
+
+async def real_mall(gw: httpx.AsyncClient, scene: Scene, resident: str) -> dict[str, list[str]]:
+    """The community's counter, two items stocked there and an order of each by the verified
+    resident, confirmed over Kafka (one of them with a per-person limit)."""
+    counter = await open_counter(gw, scene.staff, scene.community_id)
+    vinegar = await shelve(
+        gw, scene.staff, scene.community_id, counter, name="老陈醋", price=3, units=9
+    )
+    limit = {"per_person_limit": 2, "limit_period": "month"}
+    rice = await shelve(
+        gw, scene.staff, scene.community_id, counter, name="大米", price=4, units=9, **limit
+    )
+    await fund(gw, scene.staff, resident, 20)
+    me = await scene.login("13700000201")
+    orders = []
+    for shelf in (vinegar, rice):
+        placed = await place(gw, me, shelf)
+        assert placed.status_code == 201, placed.text
+        orders.append(str((await settled(gw, me, placed.json()["id"]))["id"]))
+    return {
+        "counter_id": [counter],
+        "item_id": [vinegar.item_id, rice.item_id],
+        "order_id": orders,
     }
 
 
@@ -144,7 +170,9 @@ async def test_services_answer_generated_requests_without_errors_and_to_schema(
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as gw:
         body = {"phone": ADMIN_PHONE, "password": ADMIN_PASSWORD}
         token = (await gw.post("/api/identity/auth/login", json=body)).json()["access_token"]
-        real = await real_petitions(gw)
+        scene = await prepare(gw)
+        real = await real_petitions(gw, scene)
+        real |= await real_mall(gw, scene, real.pop("resident_id")[0])
     fuzz = Fuzz(time.monotonic() + BUDGET_SECONDS, {"Authorization": f"Bearer {token}"}, real)
     started = time.monotonic()
     operations = [op for s in SERVICES for op in fuzz.operations(s, platform.url(s))]
