@@ -1,6 +1,10 @@
 """Fixtures for the activities tests: a notices app in process on a scratch database, driven
 over HTTP (ASGI), with tokens from a real identity app in process and an injectable clock.
 
+One identity and notices stack per test module (`activities_module`); every test makes its
+own community, people and activities, so they share the stack, not the data. `activities`
+puts the clocks back (notices' at T0, identity's at now) for each test.
+
 What notices learns from identity's events (units, verified residents) is written through its
 own directory handlers, as its consumer would.
 """
@@ -12,6 +16,7 @@ import itertools
 import random
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,10 +37,16 @@ from services.notices.app import create_app
 from services.notices.config import Settings
 from services.notices.directory import service as directory
 from tests.integration import support
-from tests.integration.identity.conftest import Identity, create_unit, grant, identity, register
+from tests.integration.identity.conftest import (
+    Identity,
+    create_unit,
+    grant,
+    register,
+    running_identity,
+)
 from tests.integration.support import Clock
 
-__all__ = ["ActivitiesHarness", "Person", "Unit", "activities", "identity"]
+__all__ = ["ActivitiesHarness", "Person", "Unit", "activities", "activities_module"]
 
 JWKS_URL = "http://identity/api/identity/.well-known/jwks.json"
 PHONES = itertools.count(random.randrange(10**7))
@@ -159,8 +170,26 @@ def draft(community: Unit, now: datetime, **overrides: Any) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="module")
+async def activities_module() -> AsyncIterator[ActivitiesHarness]:
+    """One identity and notices (two databases, two apps) per test module."""
+    kafka = support.bootstrap()
+    async with running_identity(kafka) as idn, running_activities(idn, kafka) as harness:
+        yield harness
+
+
 @pytest.fixture
-async def activities(kafka: str, identity: Identity) -> AsyncIterator[ActivitiesHarness]:
+async def activities(activities_module: ActivitiesHarness) -> ActivitiesHarness:
+    """The module's stack with notices' clock back at T0 and identity's at the real now (a
+    test may have moved them)."""
+    activities_module.clock.now = T0
+    activities_module.identity.clock.now = datetime.now(UTC)
+    return activities_module
+
+
+@asynccontextmanager
+async def running_activities(identity: Identity, kafka: str) -> AsyncIterator[ActivitiesHarness]:
+    """A notices app on a fresh scratch database, trusting `identity`'s tokens."""
     name = support.unique("notices_act")
     url = await support.create_database(name)
     try:
@@ -174,22 +203,25 @@ async def activities(kafka: str, identity: Identity) -> AsyncIterator[Activities
             consumer_enabled=False,
         )
         app = create_app(settings, clock=clock)
-        to_identity = httpx.AsyncClient(transport=httpx.ASGITransport(app=identity.app))
-        install_auth(
-            app,
-            TokenVerifier(
-                jwks_url=JWKS_URL,
-                issuer=identity.settings.token_issuer,
-                audience=identity.settings.token_audience,
-                client=to_identity,
-            ),
-        )
         units = (await identity.client.get("/api/identity/org-units?kind=district")).json()
         district = Unit(uuid.UUID(units[0]["id"]), units[0]["path"])
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://notices") as client:
-                yield ActivitiesHarness(client, clock, app, identity, url, district)
-        await to_identity.aclose()
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=identity.app)
+        ) as to_identity:
+            install_auth(
+                app,
+                TokenVerifier(
+                    jwks_url=JWKS_URL,
+                    issuer=identity.settings.token_issuer,
+                    audience=identity.settings.token_audience,
+                    client=to_identity,
+                ),
+            )
+            async with app.router.lifespan_context(app):
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(
+                    transport=transport, base_url="http://notices"
+                ) as client:
+                    yield ActivitiesHarness(client, clock, app, identity, url, district)
     finally:
         await support.drop_database(name)

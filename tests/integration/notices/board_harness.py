@@ -1,6 +1,13 @@
 """Fixtures for the notices board tests: a notices app in process on a scratch database, with
 tokens from a real identity app in process and an injectable clock.
 
+One identity and notices stack per test module (`board_module`); every test makes its own
+communities, people and notices, and its own towns (a town's code carries the test's run id).
+`board` resets what a test may change on the shared app: both clocks back at now, uploads in
+the test's own directory. A test that publishes for the whole district (seen by every
+resident) or counts what the publishing job does over the whole database asks for
+`board_alone`, a fresh stack of its own.
+
 What notices learns from identity's events (units, residents with their households) is written
 as its projection would hold it; the publishing job is called directly with the moved clock.
 """
@@ -12,7 +19,9 @@ import itertools
 import random
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +36,23 @@ from kit.db import asyncpg_dsn, unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
 from kit.migrate import upgrade_head
+from kit.storage import LocalDiskStorage, install_storage
 from services.notices.app import create_app
 from services.notices.board.jobs import publish_due
 from services.notices.config import Settings
 from services.notices.directory import service as directory
 from services.notices.directory.models import Resident
 from tests.integration import support
-from tests.integration.identity.conftest import Identity, create_unit, grant, identity, register
+from tests.integration.identity.conftest import (
+    Identity,
+    create_unit,
+    grant,
+    register,
+    running_identity,
+)
 from tests.integration.support import Clock
 
-__all__ = ["BoardHarness", "Person", "Unit", "board", "identity"]
+__all__ = ["BoardHarness", "Person", "Unit", "board", "board_alone", "board_module"]
 
 JWKS_URL = "http://identity/api/identity/.well-known/jwks.json"
 PHONES = itertools.count(random.randrange(10**7))
@@ -63,7 +79,10 @@ class BoardHarness:
     identity: Identity
     database_url: str
     district: Unit
+    storage_dir: Path
+    # The current test's towns by name; their codes carry `run`, so each test has its own.
     towns: dict[str, Unit] = field(default_factory=dict)
+    run: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
 
     @property
     def session_factory(self) -> async_sessionmaker[AsyncSession]:
@@ -72,7 +91,8 @@ class BoardHarness:
 
     async def town(self, code: str = "xicheng") -> Unit:
         if code not in self.towns:
-            tid = await create_unit(self.identity, "town", code, code, str(self.district.id))
+            unique = f"{code}-{self.run}"
+            tid = await create_unit(self.identity, "town", unique, unique, str(self.district.id))
             self.towns[code] = await self._known(uuid.UUID(tid))
         return self.towns[code]
 
@@ -165,8 +185,44 @@ class BoardHarness:
         return str(row["path"]), str(row["kind"])
 
 
+@pytest.fixture(scope="module")
+async def board_module(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[BoardHarness]:
+    """One identity and notices (two databases, two apps) per test module."""
+    kafka = support.bootstrap()
+    uploads = tmp_path_factory.mktemp("uploads")
+    async with running_identity(kafka) as idn, running_board(idn, kafka, uploads) as harness:
+        yield harness
+
+
 @pytest.fixture
-async def board(kafka: str, identity: Identity, tmp_path: Path) -> AsyncIterator[BoardHarness]:
+async def board(board_module: BoardHarness, tmp_path: Path) -> BoardHarness:
+    """The module's stack for one test: both clocks at the real now (a test may have moved
+    them), towns of its own, and its uploads in its own directory."""
+    h = board_module
+    h.clock.now = datetime.now(UTC)
+    h.identity.clock.now = datetime.now(UTC)
+    h.towns = {}
+    h.run = uuid.uuid4().hex[:8]
+    h.storage_dir = tmp_path / "uploads"
+    install_storage(h.app, LocalDiskStorage(h.storage_dir))
+    return h
+
+
+@pytest.fixture
+async def board_alone(tmp_path: Path) -> AsyncIterator[BoardHarness]:
+    """A fresh identity and notices of the test's own, for a test whose notices every
+    resident of the district would see, or that counts the publishing job's whole work."""
+    kafka = support.bootstrap()
+    uploads = tmp_path / "uploads"
+    async with running_identity(kafka) as idn, running_board(idn, kafka, uploads) as harness:
+        yield harness
+
+
+@asynccontextmanager
+async def running_board(
+    identity: Identity, kafka: str, storage_dir: Path
+) -> AsyncIterator[BoardHarness]:
+    """A notices app on a fresh scratch database, trusting `identity`'s tokens."""
     name = support.unique("notices_board")
     url = await support.create_database(name)
     try:
@@ -177,28 +233,33 @@ async def board(kafka: str, identity: Identity, tmp_path: Path) -> AsyncIterator
             kafka_bootstrap_servers=kafka,
             outbox_poll_seconds=1,
             consumer_enabled=False,
-            storage_dir=tmp_path / "uploads",
+            storage_dir=storage_dir,
         )
         app = create_app(settings, clock=clock)
-        to_identity = httpx.AsyncClient(transport=httpx.ASGITransport(app=identity.app))
-        install_auth(
-            app,
-            TokenVerifier(
-                jwks_url=JWKS_URL,
-                issuer=identity.settings.token_issuer,
-                audience=identity.settings.token_audience,
-                client=to_identity,
-            ),
-        )
         units = (await identity.client.get("/api/identity/org-units?kind=district")).json()
         district = Unit(uuid.UUID(units[0]["id"]), units[0]["path"])
         async with unit_of_work(app.state.runtime.session_factory) as session:
             await directory.remember_path(session, district.path)
             await session.commit()
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://notices") as client:
-                yield BoardHarness(client, clock, app, identity, url, district)
-        await to_identity.aclose()
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=identity.app)
+        ) as to_identity:
+            install_auth(
+                app,
+                TokenVerifier(
+                    jwks_url=JWKS_URL,
+                    issuer=identity.settings.token_issuer,
+                    audience=identity.settings.token_audience,
+                    client=to_identity,
+                ),
+            )
+            async with app.router.lifespan_context(app):
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(
+                    transport=transport, base_url="http://notices"
+                ) as client:
+                    yield BoardHarness(
+                        client, clock, app, identity, url, district, settings.storage_root
+                    )
     finally:
         await support.drop_database(name)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from tests.integration.notices.activities_harness import (
     ActivitiesHarness,
     activities,
+    activities_module,
     draft,
-    identity,
 )
 
-__all__ = ["activities", "identity"]
+__all__ = ["activities", "activities_module"]
 
 
 async def test_staff_of_another_community_are_refused_everywhere(activities: ActivitiesHarness):
@@ -36,9 +36,20 @@ async def test_staff_of_another_community_are_refused_everywhere(activities: Act
     activities.clock.advance(hours=10)
     late = await activities.client.post(f"{base}/complete", json={}, headers=outsider.headers)
     assert late.status_code == 404
-    rows = await activities.db_fetch("SELECT status FROM activities")
+    # The two communities' activities and places (the stack is shared by the module).
+    ids = [community.id, other.id]
+    rows = await activities.db_fetch(
+        "SELECT status FROM activities WHERE community_id = ANY($1::uuid[])", ids
+    )
     assert [r["status"] for r in rows] == ["open"]
-    assert await activities.db_fetch("SELECT id FROM activity_participants") == []
+    assert (
+        await activities.db_fetch(
+            "SELECT p.id FROM activity_participants p JOIN activities a ON a.id = p.activity_id "
+            "WHERE a.community_id = ANY($1::uuid[])",
+            ids,
+        )
+        == []
+    )
 
 
 async def test_district_staff_may_run_any_communitys_activity(activities: ActivitiesHarness):

@@ -9,10 +9,10 @@ from tests.integration.notices.activities_harness import (
     Person,
     Unit,
     activities,
-    identity,
+    activities_module,
 )
 
-__all__ = ["activities", "identity"]
+__all__ = ["activities", "activities_module"]
 
 
 async def running(

@@ -8,18 +8,25 @@ from typing import Any
 from tests.integration import support
 from tests.integration.notices.activities_harness import (
     ActivitiesHarness,
+    Unit,
     activities,
-    identity,
+    activities_module,
 )
 
-__all__ = ["activities", "identity"]
+__all__ = ["activities", "activities_module"]
 
 ATTENDED = "org.shanzhi.notices.activity.attended.v1"
 CREATED = "org.shanzhi.notices.activity.created.v1"
 
 
-async def outbox(h: ActivitiesHarness, event_type: str) -> list[dict[str, Any]]:
-    rows = await h.db_fetch("SELECT payload FROM outbox WHERE type = $1 ORDER BY seq", event_type)
+async def outbox(h: ActivitiesHarness, event_type: str, community: Unit) -> list[dict[str, Any]]:
+    """The staged events of a type about the community (the stack is shared by the module)."""
+    rows = await h.db_fetch(
+        "SELECT payload FROM outbox WHERE type = $1 AND payload->'data'->>'community_id' = $2 "
+        "ORDER BY seq",
+        event_type,
+        str(community.id),
+    )
     return [json.loads(r["payload"])["data"] for r in rows]
 
 
@@ -46,7 +53,7 @@ async def test_completion_publishes_one_attended_event_per_person_present(
     )
     assert marked.status_code == 200
     early = await activities.client.post(f"{base}/complete", json={}, headers=staff.headers)
-    assert early.status_code == 409 and await outbox(activities, ATTENDED) == []
+    assert early.status_code == 409 and await outbox(activities, ATTENDED, community) == []
 
     activities.clock.advance(hours=3)
     done = await activities.client.post(f"{base}/complete", json={}, headers=staff.headers)
@@ -55,7 +62,7 @@ async def test_completion_publishes_one_attended_event_per_person_present(
     assert done.status_code == 200, done.text
     assert done.json() == {"id": act["id"], "status": "completed", "attendees": 2}
     assert again.status_code == 409
-    attended = await outbox(activities, ATTENDED)
+    attended = await outbox(activities, ATTENDED, community)
     assert {(e["resident_id"], e["hours"]) for e in attended} == {
         (str(came.id), None),
         (str(walk_in.id), 3.0),
@@ -63,7 +70,7 @@ async def test_completion_publishes_one_attended_event_per_person_present(
     assert {(e["activity_id"], e["activity_type"], e["community_id"]) for e in attended} == {
         (act["id"], "环境整治", str(community.id))
     }
-    created = await outbox(activities, CREATED)
+    created = await outbox(activities, CREATED, community)
     assert [(e["activity_id"], e["title"]) for e in created] == [(act["id"], "河道垃圾清理")]
 
 

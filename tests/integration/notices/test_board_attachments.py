@@ -4,15 +4,16 @@ whoever may read the notice."""
 from __future__ import annotations
 
 import io
+import uuid
 import zipfile
 
 import httpx
 from openpyxl import Workbook
 
-from tests.integration.notices.board_harness import BoardHarness, Person, board, identity
+from tests.integration.notices.board_harness import BoardHarness, Person, board, board_module
 from tests.unit.kit.images import png
 
-__all__ = ["board", "identity"]
+__all__ = ["board", "board_module"]
 
 MB = 1024 * 1024
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -92,4 +93,5 @@ async def test_files_that_are_not_what_they_claim_or_too_large_are_refused(
         assert answer.status_code == status, (name, answer.text)
         assert answer.json()["field"] == "file"
     assert (await upload(board, outsider, notice_id, PDF, "a.pdf")).status_code == 404
-    assert await board.db_val("SELECT count(*) FROM notice_attachments") == 0
+    attached = "SELECT count(*) FROM notice_attachments WHERE notice_id = $1"
+    assert await board.db_val(attached, uuid.UUID(notice_id)) == 0

@@ -13,9 +13,9 @@ from kit.db import asyncpg_dsn, unit_of_work
 from kit.events import parse_event
 from services.notices.consumers import HANDLERS
 from tests.integration.identity.conftest import create_unit
-from tests.integration.notices.board_harness import BoardHarness, Person, Unit, board, identity
+from tests.integration.notices.board_harness import BoardHarness, Person, Unit, board, board_module
 
-__all__ = ["board", "identity"]
+__all__ = ["board", "board_module"]
 
 GRID_CHOSEN = "org.shanzhi.identity.resident.grid_chosen.v1"
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.integration.notices.board_harness import BoardHarness, Person, board, identity
+from tests.integration.notices.board_harness import (
+    BoardHarness,
+    Person,
+    board,
+    board_alone,
+    board_module,
+)
 
-__all__ = ["board", "identity"]
+__all__ = ["board", "board_alone", "board_module"]
 
 
 async def pinned(board: BoardHarness, who: Person) -> list[str]:
@@ -18,8 +24,9 @@ async def pinned(board: BoardHarness, who: Person) -> list[str]:
 
 
 async def test_pinned_notices_in_force_here_and_above_newest_pin_first(
-    board: BoardHarness,
+    board_alone: BoardHarness,
 ) -> None:
+    board = board_alone  # pins for the whole district: every resident would see them
     here, there = await board.community(), await board.community("fuxing")
     manager, elsewhere = await board.staff(here), await board.staff(there)
     district = await board.staff(board.district, "district_admin")

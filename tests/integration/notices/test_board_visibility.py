@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import uuid
 
-from tests.integration.notices.board_harness import BoardHarness, board, identity
+from tests.integration.notices.board_harness import BoardHarness, board, board_alone, board_module
 
-__all__ = ["board", "identity"]
+__all__ = ["board", "board_alone", "board_module"]
 
 
 async def test_resident_sees_own_and_district_notices_never_another_communitys(
-    board: BoardHarness,
+    board_alone: BoardHarness,
 ) -> None:
+    board = board_alone  # publishes for the whole district: every resident would see it
     mine, other = await board.community(), await board.community("dongcheng")
     district_admin = await board.staff(board.district, "district_admin")
     ours = await board.published(await board.staff(mine), mine, title="本社区公告")

@@ -1,5 +1,6 @@
-"""Fixtures for the attachments tests: a petitions app in process on a scratch database, its
-uploads in a temporary directory, tokens from a real identity app in process.
+"""Fixtures for the attachments tests: the module's petitions app in process on its scratch
+database (conftest's `petitions_module`), each test's uploads in its own temporary directory,
+tokens from a real identity app in process.
 
 Petitions are written as rows (the Petition model holds every column) so these tests do not
 depend on the submit flow; timeline entries go through cases.timeline, as the actions would.
@@ -7,11 +8,9 @@ depend on the submit flow; timeline entries go through cases.timeline, as the ac
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import random
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -24,21 +23,15 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kit.db import asyncpg_dsn, unit_of_work
-from kit.deps import install_auth
-from kit.jwks import TokenVerifier
-from kit.migrate import upgrade_head
-from services.petitions.app import create_app
 from services.petitions.cases import timeline
 from services.petitions.cases.models import Petition
 from services.petitions.categories.models import Category
-from services.petitions.config import Settings
-from tests.integration import support
-from tests.integration.identity.conftest import Identity, create_unit, grant, identity, register
+from tests.integration.identity.conftest import Identity, create_unit, grant, register
+from tests.integration.petitions.conftest import PetitionsHarness
 from tests.integration.support import Clock
 
-__all__ = ["AttachHarness", "Person", "Unit", "attach", "identity"]
+__all__ = ["AttachHarness", "Person", "Unit", "attach", "attach_module"]
 
-JWKS_URL = "http://identity/api/identity/.well-known/jwks.json"
 PHONES = itertools.count(random.randrange(10**7))
 UNIT_PATH = "SELECT path FROM org_units WHERE id = $1"
 
@@ -197,39 +190,20 @@ class AttachHarness:
             await conn.close()
 
 
+@pytest.fixture(scope="module")
+def attach_module(petitions_module: PetitionsHarness) -> AttachHarness:
+    """The module's petitions stack with the attachments tests' helpers (their towns and
+    categories are remembered for the module; every test makes its own community)."""
+    h = petitions_module
+    district = Unit(h.district.id, h.district.path)
+    return AttachHarness(
+        h.client, h.clock, h.app, h.identity, h.database_url, h.storage_dir, district
+    )
+
+
 @pytest.fixture
-async def attach(kafka: str, identity: Identity, tmp_path: Path) -> AsyncIterator[AttachHarness]:
-    name = support.unique("petitions")
-    url = await support.create_database(name)
-    try:
-        await asyncio.to_thread(upgrade_head, "petitions", url)
-        clock = Clock()
-        settings = Settings(
-            database_url=url,
-            kafka_bootstrap_servers=kafka,
-            outbox_poll_seconds=1,
-            consumer_enabled=False,  # a consumer would join the shared "petitions" group
-            storage_dir=tmp_path / "uploads",
-        )
-        app = create_app(settings, clock=clock)
-        to_identity = httpx.AsyncClient(transport=httpx.ASGITransport(app=identity.app))
-        verifier = TokenVerifier(
-            jwks_url=JWKS_URL,
-            issuer=identity.settings.token_issuer,
-            audience=identity.settings.token_audience,
-            client=to_identity,
-        )
-        install_auth(app, verifier)
-        units = (await identity.client.get("/api/identity/org-units?kind=district")).json()
-        district = Unit(uuid.UUID(units[0]["id"]), units[0]["path"])
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(
-                transport=transport, base_url="http://petitions"
-            ) as client:
-                yield AttachHarness(
-                    client, clock, app, identity, url, settings.storage_root, district
-                )
-        await to_identity.aclose()
-    finally:
-        await support.drop_database(name)
+def attach(attach_module: AttachHarness, petitions: PetitionsHarness) -> AttachHarness:
+    """For one test: `petitions` has reset the clocks and given the app this test's own
+    upload directory, so the files a test finds there are its own."""
+    attach_module.storage_dir = petitions.storage_dir
+    return attach_module

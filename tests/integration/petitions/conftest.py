@@ -1,5 +1,10 @@
 """A petitions service on its own scratch database, driven in process over HTTP (ASGI).
 
+One identity and petitions stack per test module (`petitions_module`); every test makes its
+own communities, people and data, and its own towns (a town's code carries the test's run id),
+so tests share the stack, not the data. `petitions` resets what a test may change on the
+shared app: both clocks back at now, uploads in the test's own temporary directory.
+
 Tokens are identity's own (identity runs in process on the same test stack and petitions
 verifies them against its real JWKS). What petitions learns from identity's events (units,
 residents, staff grants) is written through its own projection functions, as its consumers
@@ -13,7 +18,10 @@ import itertools
 import random
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -27,6 +35,7 @@ from kit.db import asyncpg_dsn, unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
 from kit.migrate import upgrade_head
+from kit.storage import LocalDiskStorage, install_storage
 from services.petitions.app import create_app
 from services.petitions.config import Settings
 from services.petitions.directory import service as directory
@@ -36,12 +45,10 @@ from tests.integration.identity.conftest import (
     Identity,
     create_unit,
     grant,
-    identity,
     register,
+    running_identity,
 )
 from tests.integration.support import Clock
-
-__all__ = ["identity"]
 
 JWKS_URL = "http://identity/api/identity/.well-known/jwks.json"
 PHONES = itertools.count(random.randrange(10**7))
@@ -70,7 +77,10 @@ class PetitionsHarness:
     identity: Identity
     database_url: str
     district: Unit
+    storage_dir: Path
+    # The current test's towns by name; their codes carry `run`, so each test has its own.
     towns: dict[str, Unit] = field(default_factory=dict)
+    run: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
 
     @property
     def session_factory(self) -> async_sessionmaker[AsyncSession]:
@@ -79,7 +89,8 @@ class PetitionsHarness:
 
     async def town(self, code: str = "xicheng") -> Unit:
         if code not in self.towns:
-            tid = await create_unit(self.identity, "town", code, code, str(self.district.id))
+            unique = f"{code}-{self.run}"
+            tid = await create_unit(self.identity, "town", unique, unique, str(self.district.id))
             self.towns[code] = Unit(
                 uuid.UUID(tid), await self._identity_val(UNIT_PATH, uuid.UUID(tid))
             )
@@ -195,8 +206,22 @@ def draft(community: Unit, category: dict[str, Any], **overrides: Any) -> dict[s
     }
 
 
-@pytest.fixture
-async def petitions(kafka: str, identity: Identity) -> AsyncIterator[PetitionsHarness]:
+@pytest.fixture(scope="module")
+async def petitions_module(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[PetitionsHarness]:
+    """One identity and petitions (two databases, two apps) per test module."""
+    kafka = support.bootstrap()
+    uploads = tmp_path_factory.mktemp("uploads")
+    async with running_identity(kafka) as idn, running_petitions(idn, kafka, uploads) as h:
+        yield h
+
+
+@asynccontextmanager
+async def running_petitions(
+    identity: Identity, kafka: str, storage_dir: Path
+) -> AsyncIterator[PetitionsHarness]:
+    """A petitions app on a fresh scratch database, trusting `identity`'s tokens."""
     name = support.unique("petitions")
     url = await support.create_database(name)
     try:
@@ -208,26 +233,44 @@ async def petitions(kafka: str, identity: Identity) -> AsyncIterator[PetitionsHa
             outbox_poll_seconds=1,
             # Tests feed identity's facts directly; a consumer would join the shared group.
             consumer_enabled=False,
+            storage_dir=storage_dir,
         )
         app = create_app(settings, clock=clock)
-        to_identity = httpx.AsyncClient(transport=httpx.ASGITransport(app=identity.app))
-        install_auth(
-            app,
-            TokenVerifier(
-                jwks_url=JWKS_URL,
-                issuer=identity.settings.token_issuer,
-                audience=identity.settings.token_audience,
-                client=to_identity,
-            ),
-        )
         units = (await identity.client.get("/api/identity/org-units?kind=district")).json()
         district = Unit(uuid.UUID(units[0]["id"]), units[0]["path"])
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(
-                transport=transport, base_url="http://petitions"
-            ) as client:
-                yield PetitionsHarness(client, clock, app, identity, url, district)
-        await to_identity.aclose()
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=identity.app)
+        ) as to_identity:
+            install_auth(
+                app,
+                TokenVerifier(
+                    jwks_url=JWKS_URL,
+                    issuer=identity.settings.token_issuer,
+                    audience=identity.settings.token_audience,
+                    client=to_identity,
+                ),
+            )
+            async with app.router.lifespan_context(app):
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(
+                    transport=transport, base_url="http://petitions"
+                ) as client:
+                    yield PetitionsHarness(
+                        client, clock, app, identity, url, district, settings.storage_root
+                    )
     finally:
         await support.drop_database(name)
+
+
+@pytest.fixture
+async def petitions(petitions_module: PetitionsHarness, tmp_path: Path) -> PetitionsHarness:
+    """The module's stack for one test: both clocks at the real now (a test may have moved
+    them), towns of its own, and its uploads in its own directory (so files can be counted)."""
+    h = petitions_module
+    h.clock.now = datetime.now(UTC)
+    h.identity.clock.now = datetime.now(UTC)
+    h.towns = {}
+    h.run = uuid.uuid4().hex[:8]
+    h.storage_dir = tmp_path / "uploads"
+    install_storage(h.app, LocalDiskStorage(h.storage_dir))
+    return h

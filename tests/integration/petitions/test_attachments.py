@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.petitions.attach_harness import AttachHarness, attach, identity
+from tests.integration.petitions.attach_harness import AttachHarness, attach, attach_module
 from tests.integration.petitions.conftest import PetitionsHarness
 from tests.unit.kit.images import jpeg, padded_png, png, webp
 
-__all__ = ["attach", "identity"]
+__all__ = ["attach", "attach_module"]
 
 PROBLEM = "application/problem+json"
 MB = 1024 * 1024
@@ -245,10 +245,10 @@ async def test_a_bad_token_is_401_even_where_anonymous_readers_are_served(attach
 
 
 @pytest.fixture
-def uploads_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Keep the main harness's uploads out of the repository's .data (ask for it first)."""
-    monkeypatch.setenv("STORAGE_DIR", str(tmp_path / "uploads"))
-    return tmp_path / "uploads"
+def uploads_in_tmp(petitions: PetitionsHarness) -> Path:
+    """Where the harness keeps this test's uploads (a temporary directory of its own, out of
+    the repository's .data)."""
+    return petitions.storage_dir
 
 
 async def test_photos_of_a_real_progress_update_show_on_the_public_board(

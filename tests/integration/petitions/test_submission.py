@@ -6,13 +6,16 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tests.integration.petitions.conftest import PetitionsHarness, draft
+from tests.integration.petitions.conftest import PetitionsHarness, Unit, draft
+
+# Petitions and staged events of the given communities (the stack is shared by the module).
+PETITIONS_IN = "SELECT count(*) FROM petitions WHERE community_id = ANY($1::uuid[])"
+OUTBOX_IN = "SELECT count(*) FROM outbox WHERE payload->'data'->>'community_id' = ANY($1::text[])"
 
 
-async def _count(petitions: PetitionsHarness) -> Any:
-    return await petitions.db_val(
-        "SELECT (SELECT count(*) FROM petitions) + (SELECT count(*) FROM outbox)"
-    )
+async def _count(petitions: PetitionsHarness, *communities: Unit) -> Any:
+    ids = [str(c.id) for c in communities]
+    return await petitions.db_val(PETITIONS_IN, ids) + await petitions.db_val(OUTBOX_IN, ids)
 
 
 async def test_bad_input_names_the_field_and_writes_nothing(petitions: PetitionsHarness) -> None:
@@ -33,7 +36,7 @@ async def test_bad_input_names_the_field_and_writes_nothing(petitions: Petitions
         ],
     )
     other_cat = await petitions.category(other, await petitions.staff(other))
-    before = await _count(petitions)
+    before = await _count(petitions, community, other)
     cases: list[tuple[dict[str, Any], str]] = [
         ({"content": "长" * 4001}, "content"),
         ({"title": ""}, "title"),
@@ -54,7 +57,7 @@ async def test_bad_input_names_the_field_and_writes_nothing(petitions: Petitions
         assert answer.status_code in (403, 422), (overrides, answer.text)
         assert answer.headers["content-type"].startswith("application/problem+json")
         assert answer.json()["field"] == field, (overrides, answer.json())
-    assert await _count(petitions) == before
+    assert await _count(petitions, community, other) == before
     ok = await petitions.submit(author, community, cat, attributes={"lamps": "3", "when": "night"})
     assert ok["status"] == "submitted"
 
@@ -87,8 +90,8 @@ async def test_the_same_idempotency_key_answers_the_first_answer(
     )
     assert {a.status_code for a in answers} == {201}
     assert len({a.json()["id"] for a in answers}) == 1
-    assert await petitions.db_val("SELECT count(*) FROM petitions") == 1
-    assert await petitions.db_val("SELECT count(*) FROM outbox") == 1
+    assert await petitions.db_val(PETITIONS_IN, [str(community.id)]) == 1
+    assert await petitions.db_val(OUTBOX_IN, [str(community.id)]) == 1
 
     changed = await petitions.client.post(
         "/api/petitions", json={**body, "title": "另一件事"}, headers=headers

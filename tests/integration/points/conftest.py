@@ -5,6 +5,11 @@ org units are made through its API, tokens come from its login, and points verif
 against identity's real JWKS, so the claims in test tokens cannot drift from what identity
 issues. Accounts, community paths and points lists are written straight through the points
 service's own functions, as its consumers would.
+
+One identity and points stack per test module (`points_module`); every test makes its own
+communities and people, so they share the stack, not the data. `points` puts both clocks
+back at now for each test. A test that counts what a job does over the whole database asks
+for `points_alone`, a fresh stack of its own.
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ import itertools
 import random
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -29,7 +35,6 @@ from kit.db import asyncpg_dsn, unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
 from kit.migrate import upgrade_head
-from services.identity.app import create_app as create_identity
 from services.points.app import create_app
 from services.points.config import Settings
 from services.points.ledger import wallets as accounts
@@ -41,8 +46,8 @@ from tests.integration.identity.conftest import (
     Identity,
     create_unit,
     grant,
-    identity_settings,
     register,
+    running_identity,
 )
 from tests.integration.support import Clock
 
@@ -169,25 +174,33 @@ VERIFY_SQL = """UPDATE persons SET verification_status = $2,
                   id_number_hash = coalesce(id_number_hash, $3) WHERE id = $1"""
 
 
-@pytest.fixture
-async def identity(kafka: str) -> AsyncIterator[Identity]:
-    """The real identity service on its own scratch database, in process."""
-    name = support.unique("identity")
-    url = await support.create_database(name)
-    try:
-        await asyncio.to_thread(upgrade_head, "identity", url)
-        settings = identity_settings(url, kafka)
-        app = create_identity(settings, clock=Clock())
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://identity") as client:
-                yield Identity(client, Clock(), url, settings, app)
-    finally:
-        await support.drop_database(name)
+@pytest.fixture(scope="module")
+async def points_module() -> AsyncIterator[PointsHarness]:
+    """One identity and points (two databases, two apps) per test module."""
+    kafka = support.bootstrap()
+    async with running_identity(kafka) as idn, running_points(idn, kafka) as harness:
+        yield harness
 
 
 @pytest.fixture
-async def points(kafka: str, identity: Identity) -> AsyncIterator[PointsHarness]:
+async def points(points_module: PointsHarness) -> PointsHarness:
+    """The module's stack with both clocks back at the real now (a test may have moved them)."""
+    points_module.clock.now = datetime.now(UTC)
+    points_module.identity.clock.now = datetime.now(UTC)
+    return points_module
+
+
+@pytest.fixture
+async def points_alone(kafka: str) -> AsyncIterator[PointsHarness]:
+    """A fresh identity and points of the test's own, for a test that counts what a job
+    does over the whole database."""
+    async with running_identity(kafka) as idn, running_points(idn, kafka) as harness:
+        yield harness
+
+
+@asynccontextmanager
+async def running_points(identity: Identity, kafka: str) -> AsyncIterator[PointsHarness]:
+    """A points app on a fresh scratch database, trusting `identity`'s tokens."""
     name = support.unique("points")
     url = await support.create_database(name)
     try:
@@ -202,21 +215,24 @@ async def points(kafka: str, identity: Identity) -> AsyncIterator[PointsHarness]
             consumer_enabled=False,
         )
         app = create_app(settings, clock=clock)
-        # Identity's JWKS over HTTP semantics, in process; its issuer and audience.
-        to_identity = httpx.AsyncClient(transport=httpx.ASGITransport(app=identity.app))
-        verifier = TokenVerifier(
-            jwks_url=JWKS_URL,
-            issuer=identity.settings.token_issuer,
-            audience=identity.settings.token_audience,
-            client=to_identity,
-        )
-        install_auth(app, verifier)
         units = (await identity.client.get("/api/identity/org-units?kind=district")).json()
         district = Community(uuid.UUID(units[0]["id"]), units[0]["path"])
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://points") as client:
-                yield PointsHarness(client, clock, app, identity, url, district)
-        await to_identity.aclose()
+        # Identity's JWKS over HTTP semantics, in process; its issuer and audience.
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=identity.app)
+        ) as to_identity:
+            verifier = TokenVerifier(
+                jwks_url=JWKS_URL,
+                issuer=identity.settings.token_issuer,
+                audience=identity.settings.token_audience,
+                client=to_identity,
+            )
+            install_auth(app, verifier)
+            async with app.router.lifespan_context(app):
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(
+                    transport=transport, base_url="http://points"
+                ) as client:
+                    yield PointsHarness(client, clock, app, identity, url, district)
     finally:
         await support.drop_database(name)
