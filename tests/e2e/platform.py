@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import signal
 import socket
 import sys
@@ -31,15 +32,34 @@ SHARED_SECRETS = {
 }
 
 
+def _ephemeral_start() -> int:
+    """Where the kernel's ephemeral ports begin (outgoing connections take ports from there)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    """A port free now; never one of a launcher's fixed ports (N000-N009: 8000 for `make up`,
-    58000 for the test stack, shifted stacks alike), which may be bound after we picked it."""
+    """A port free now that nothing else will take before our process binds it: below the
+    ephemeral range (a port picked there was once taken by an outgoing connection between
+    the pick and the bind), never handed out twice, never one of a launcher's fixed ports
+    (N000-N009: 8000 for `make up`, 18000 for the test stack, shifted stacks alike)."""
+    high = min(_ephemeral_start(), 32768) - 1
     while True:
+        port = random.randint(20_000, high)
+        if port % 1000 < 10 or port in _HANDED_OUT:
+            continue
         with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
-        if port % 1000 >= 10:
-            return port
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
 
 
 @dataclass
