@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from kit.errors import Invalid
+from kit.spreadsheets import cell_text
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 MAX_DAYS = 366
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,9 @@ def totals(rows: list[ItemRow]) -> dict[str, int]:
 
 
 def inert(value: str) -> str:
-    """A staff member's text as text in a spreadsheet, never a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """A staff member's text as text in a spreadsheet: never a formula, nothing a workbook
+    refuses (kit.spreadsheets)."""
+    return cell_text(value)
 
 
 def table(rows: list[ItemRow]) -> list[tuple[object, ...]]:

@@ -13,10 +13,9 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from kit.errors import Invalid
+from kit.spreadsheets import cell_text
 
 HEADER = ("日期", "摘要", "收入（元）", "支出（元）", "凭证号", "备注")
-# A spreadsheet runs a cell starting with one of these as a formula (CSV/formula injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -52,8 +51,8 @@ def yuan(fen: int) -> Decimal:
 
 
 def _text(value: str) -> str:
-    """A user's text as inert text in a spreadsheet."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """A user's text as inert text in a spreadsheet (kit.spreadsheets)."""
+    return cell_text(value)
 
 
 def rows(sheet: dict[str, Any]) -> list[tuple[object, ...]]:

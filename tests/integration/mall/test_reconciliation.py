@@ -218,3 +218,20 @@ async def test_staff_of_another_community_and_residents_cannot_read_the_report(
     assert (await mall.client.get(URL, params=query, headers=resident.headers)).status_code == 403
     district = await mall.staff(mall.district, "district_admin")
     assert (await mall.client.get(URL, params=query, headers=district.headers)).status_code == 200
+
+
+async def test_names_with_control_characters_still_export_as_xlsx(mall: MallHarness):
+    """Found by schemathesis: a control character typed into a name made openpyxl refuse
+    the workbook (500). The export drops it; the name stays as typed in the catalog."""
+    community = await mall.community()
+    manager = await mall.staff(community)
+    place = await counter(mall, manager, community, name="兑换点\x01")
+    made = await item(mall, manager, community, name="=老陈醋\x1f")
+    await restock(mall, manager, made["id"], place["id"], 3)
+    answer = await mall.client.get(
+        URL, params={"counter_id": place["id"], "format": "xlsx"}, headers=manager.headers
+    )
+    assert answer.status_code == 200, answer.text
+    rows = list(load_workbook(io.BytesIO(answer.content))["对账明细"].iter_rows(values_only=True))
+    assert (rows[1][0], rows[1][1]) == ("兑换点", "兑换点")
+    assert any(row[1] == "'=老陈醋" for row in rows)
