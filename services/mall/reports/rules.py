@@ -13,6 +13,9 @@ from kit.spreadsheets import cell_text
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 MAX_DAYS = 366
+# Days a reconciliation may name: the platform's business, with room either side (and far
+# from the ends of the calendar, where a day's UTC bounds no longer exist).
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ def period(first: date | None, last: date | None, *, now: datetime) -> Period:
     today = now.astimezone(LOCAL).date()
     last = last or today
     first = first or last.replace(day=1)
+    for field, day in (("from", first), ("to", last)):
+        if not EARLIEST <= day <= LATEST:
+            raise Invalid(f"日期须在 {EARLIEST} 至 {LATEST} 之间", field=field)
     if last < first:
         raise Invalid("结束日期不能早于开始日期", field="to")
     if (last - first).days + 1 > MAX_DAYS:

@@ -29,6 +29,20 @@ def test_period_of_366_days_is_allowed_and_367_refused_naming_to():
     assert refused.value.field == "to"
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "field"),
+    [
+        (date(9999, 12, 31), date(9999, 12, 31), "from"),  # its end would not exist
+        (date(1, 1, 1), date(1, 1, 2), "from"),  # nor would its UTC start
+        (date(2099, 12, 1), date(2100, 1, 1), "to"),
+    ],
+)
+def test_days_off_the_calendar_of_business_are_refused_naming_the_field(first, last, field):
+    with pytest.raises(Invalid) as refused:
+        rules.period(first, last, now=NOW)
+    assert refused.value.field == field
+
+
 def test_period_ending_before_it_starts_is_refused():
     with pytest.raises(Invalid) as refused:
         rules.period(date(2026, 3, 2), date(2026, 3, 1), now=NOW)
