@@ -20,8 +20,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Header
 from fastapi.responses import JSONResponse
 from sqlalchemy import (
     Column,
@@ -46,6 +47,11 @@ from kit.errors import Invalid
 IDEMPOTENCY_METADATA = new_metadata()
 HEADER = "Idempotency-Key"
 KEY_PATTERN = r"^[\x21-\x7e]{1,128}$"  # printable ASCII, no spaces (RFC draft: a string)
+
+# The optional `Idempotency-Key` request header of a route that takes one.
+KeyHeader = Annotated[
+    str | None, Header(alias=HEADER, pattern=KEY_PATTERN, description="重试用同一键")
+]
 
 idempotency_keys = Table(
     "idempotency_keys",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from kit import idempotency
 from kit.auth import Role
@@ -32,10 +32,7 @@ OPERATORS: tuple[Role, ...] = (*MANAGERS, "counter_operator")
 MallManager = Annotated[StaffScope, Depends(staff(*MANAGERS))]
 MallOperator = Annotated[StaffScope, Depends(staff(*OPERATORS))]
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias=idempotency.HEADER, pattern=idempotency.KEY_PATTERN, description="重试用同一键"),
-]
+IdempotencyKey = idempotency.KeyHeader
 
 
 def _settings(request: Request) -> Settings:

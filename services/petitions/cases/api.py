@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from kit import idempotency
@@ -29,10 +29,7 @@ from services.petitions.deps import Now, Session
 from services.petitions.directory import service as directory
 
 router = APIRouter(tags=["petitions"])
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias=idempotency.HEADER, pattern=idempotency.KEY_PATTERN, description="重试用同一键"),
-]
+IdempotencyKey = idempotency.KeyHeader
 
 
 @router.post("", status_code=201, response_model=PetitionOut)
