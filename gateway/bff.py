@@ -68,6 +68,8 @@ def _points_section(points: Any, rank: Any) -> dict[str, Any] | None:
     return {
         "available": points["available"],
         "balance": points["balance"],
+        "held": points.get("held", 0),
+        "debt": points.get("debt", 0),
         "rank_this_month": None if rank is None else rank.get("rank"),
     }
 
