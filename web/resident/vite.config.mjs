@@ -8,7 +8,8 @@ import { defineConfig } from 'vite'
 export default defineConfig({
   plugins: [uni()],
   // The H5 app is served by the gateway at `/`, the API under `/api/` on the same origin.
+  // `npm run dev:h5` proxies the API to a running gateway (SZ_GATEWAY, default `make up`'s).
   server: {
-    proxy: { '/api': 'http://127.0.0.1:8000' },
+    proxy: { '/api': process.env.SZ_GATEWAY ?? 'http://127.0.0.1:8000' },
   },
 })
