@@ -41,7 +41,7 @@ CANCELLED = "net::ERR_ABORTED"
 
 
 def chromium_path() -> str:
-    found = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    found = os.environ.get("CHROMIUM") or shutil.which("chromium")
     if not found:
         pytest.fail("chromium is not installed: `make test` installs it (apt-get install chromium)")
     return found
