@@ -12,6 +12,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
+from tests.e2e.browser import WebSession
 from tests.e2e.mall_scene import Shelf, fund, open_counter, shelve, verified_resident
 from tests.e2e.scene import PASSWORD, Scene
 
@@ -49,7 +50,9 @@ async def resident(scene: Scene) -> str:
     return phone
 
 
-async def test_a_resident_orders_picks_up_and_sees_it_fulfilled(scene: Scene, shelf: Shelf, web):
+async def test_a_resident_orders_picks_up_and_sees_it_fulfilled(
+    scene: Scene, shelf: Shelf, web: WebSession
+):
     page = web.page
     await web.sign_in(await resident(scene), PASSWORD)
 
@@ -105,7 +108,7 @@ async def test_a_resident_orders_picks_up_and_sees_it_fulfilled(scene: Scene, sh
     await expect(page.get_by_test_id("mall-available")).to_have_text(str(FUNDS - PRICE))
 
 
-async def test_the_member_code_shows_a_qr_and_counts_down(scene: Scene, web):
+async def test_the_member_code_shows_a_qr_and_counts_down(scene: Scene, web: WebSession):
     page = web.page
     await web.sign_in(await resident(scene), PASSWORD)
     await web.open("pages/mall/member-code")
