@@ -171,12 +171,17 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * it as it is (still pending: the screen says it is being confirmed). */
 export async function waitSettled(
   fetch: () => Promise<Order>,
-  { within = 8000, every = 600, wait = sleep }: { within?: number; every?: number; wait?: (ms: number) => Promise<void> } = {},
+  {
+    within = 8000,
+    every = 600,
+    wait = sleep,
+    stopped = () => false,
+  }: { within?: number; every?: number; wait?: (ms: number) => Promise<void>; stopped?: () => boolean } = {},
 ): Promise<Order> {
   let waited = 0
   for (;;) {
     const order = await fetch()
-    if (order.status !== 'pending_points' || waited >= within) return order
+    if (order.status !== 'pending_points' || waited >= within || stopped()) return order
     await wait(every)
     waited += every
   }

@@ -119,6 +119,20 @@ describe('order attempts', () => {
   })
 })
 
+it('stops polling once the page is gone', async () => {
+  let calls = 0
+  let gone = false
+  const order = await waitSettled(
+    async () => {
+      calls++
+      return { status: 'pending_points' } as Order
+    },
+    { wait: async () => { gone = true }, stopped: () => gone },
+  )
+  expect(order.status).toBe('pending_points')
+  expect(calls).toBe(2)
+})
+
 describe('member code timing', () => {
   it('refreshes when the API says, never more often than every 5 s', () => {
     expect(refreshDelay({ refresh_in_seconds: 50 })).toBe(50)
