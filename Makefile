@@ -42,7 +42,8 @@ $(RESIDENT)/node_modules/.installed: $(RESIDENT)/package-lock.json | $(if $(NODE
 	touch $@
 
 web: $(RESIDENT)/node_modules/.installed
-	cd $(RESIDENT) && $(NPM) run --silent build:h5 && $(NPM) run --silent build:mp
+	cd $(RESIDENT) && $(NPM) run --silent build:h5 && mkdir -p dist && \
+	{ $(NPM) run --silent build:mp > dist/mp-weixin.log 2>&1 || { cat dist/mp-weixin.log; exit 1; }; }
 
 # The front end's own tests: vitest units and the mini-program smoke test on the build.
 web-test: web
