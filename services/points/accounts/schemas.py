@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from pydantic import BaseModel
 
@@ -29,3 +30,17 @@ class AccountOut(BaseModel):
 
 class PostingPage(Page[PostingOut]):
     """A resident's postings, newest first (a named page keeps the OpenAPI schema name)."""
+
+
+class ExpiringOut(BaseModel):
+    expires_on: date  # the last local day (Beijing) these points count
+    points: int
+
+
+class ExpiryOut(BaseModel):
+    """What of the wallet will expire when; `expiry_years` None: this community's points
+    never expire (and `items` is empty)."""
+
+    expiry_years: int | None
+    warning_days: int
+    items: list[ExpiringOut]
