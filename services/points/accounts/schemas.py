@@ -28,7 +28,14 @@ class AccountOut(BaseModel):
     household: HouseholdOut | None
 
 
-class PostingPage(Page[PostingOut]):
+class WalletPostingOut(PostingOut):
+    """A posting as its resident sees it: `amount` is what it moved in their wallet (a mall
+    pickup moves points but no score; a hold moves neither, it only holds)."""
+
+    amount: int = 0
+
+
+class PostingPage(Page[WalletPostingOut]):
     """A resident's postings, newest first (a named page keeps the OpenAPI schema name)."""
 
 

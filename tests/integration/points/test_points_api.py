@@ -57,6 +57,7 @@ async def test_account_and_postings_pages_newest_first(points: PointsHarness):
     assert account["lifetime_earned"] == 12 and account["household"] is None
     first = (await points.client.get("/api/points/accounts/me/postings?limit=2", headers=me)).json()
     assert [p["score_delta"] for p in first["items"]] == [5, 4]
+    assert [p["amount"] for p in first["items"]] == [5, 4]
     rest = await points.client.get(
         f"/api/points/accounts/me/postings?limit=2&cursor={first['next_cursor']}", headers=me
     )
@@ -74,6 +75,9 @@ async def test_deduction_takes_what_is_there_and_later_awards_pay_the_debt(point
     me = await points.token(resident)
     account = (await points.client.get("/api/points/accounts/me", headers=me)).json()
     assert (account["balance"], account["debt"]) == (0, 6)
+    postings = (await points.client.get("/api/points/accounts/me/postings", headers=me)).json()
+    # The deduction's score is the full penalty; the wallet gave what it had.
+    assert [(p["score_delta"], p["amount"]) for p in postings["items"]] == [(-10, -4), (4, 4)]
     await adjust(points, staff, resident, 9)
     account = (await points.client.get("/api/points/accounts/me", headers=me)).json()
     assert (account["balance"], account["debt"]) == (3, 0)
