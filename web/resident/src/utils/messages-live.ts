@@ -17,6 +17,8 @@ export interface LiveDeps {
   clearTimer?: (handle: unknown) => void
 }
 
+const STREAM_DELAY_MS = 1000
+
 export class InboxLive {
   private stopped = true
   private lastId: string | null = null
@@ -30,11 +32,15 @@ export class InboxLive {
     return this.deps.mode
   }
 
-  start(): void {
+  /** Go live after the screen has loaded its first page. The stream resumes after the newest
+   * message shown (`Last-Event-ID`), so nothing that came in between is missed, and opens a
+   * moment later so it does not compete with the screen's first requests. */
+  start(shownUpTo?: number): void {
     if (!this.stopped) return
     this.stopped = false
-    if (this.deps.mode === 'stream') void this.connect()
-    else this.schedulePoll(0)
+    if (shownUpTo !== undefined && shownUpTo > 0) this.lastId = String(shownUpTo)
+    if (this.deps.mode === 'stream') this.later(() => void this.connect(), STREAM_DELAY_MS)
+    else this.schedulePoll(POLL_SECONDS * 1000)
   }
 
   stop(): void {

@@ -50,7 +50,7 @@ describe('the live/polling switch', () => {
     expect(liveMode({ miniProgram: false, fetch: () => 0 })).toBe('poll')
   })
 
-  it('polls at once, then every 15 seconds, until stopped', async () => {
+  it('polls every 15 seconds after the first load, until stopped', async () => {
     const timers: Array<[() => void, number]> = []
     const poll = vi.fn(async () => undefined)
     const live = new InboxLive({
@@ -64,17 +64,17 @@ describe('the live/polling switch', () => {
       clearTimer: () => undefined,
     })
     live.start()
-    expect(timers.map(([, ms]) => ms)).toEqual([0])
+    expect(timers.map(([, ms]) => ms)).toEqual([15000])
     await timers[0][0]()
     await Promise.resolve()
     expect(poll).toHaveBeenCalledTimes(1)
-    expect(timers.map(([, ms]) => ms)).toEqual([0, 15000])
+    expect(timers.map(([, ms]) => ms)).toEqual([15000, 15000])
     live.stop()
     await timers[1][0]()
     expect(poll).toHaveBeenCalledTimes(1)
   })
 
-  it('streams with the bearer token, hands on each message, and resumes from the last id', async () => {
+  it('streams with the bearer token after the newest shown, hands on each message, and resumes from the last id', async () => {
     const seen: Message[] = []
     const calls: Array<Record<string, string>> = []
     const chunks = [`: keepalive\n\nid: 5\nevent: message\ndata: ${JSON.stringify(message(5))}\n\n`]
@@ -101,11 +101,13 @@ describe('the live/polling switch', () => {
       setTimer: (fn) => timers.push(fn),
       clearTimer: () => undefined,
     })
-    live.start()
-    await vi.waitFor(() => expect(timers.length).toBe(1))
-    expect(seen.map((m) => m.seq)).toEqual([5])
-    expect(calls[0]).toMatchObject({ Accept: 'text/event-stream', Authorization: 'Bearer T' })
+    live.start(4)
+    expect(timers.length).toBe(1) // opens a moment after the screen's first load
     timers[0]()
+    await vi.waitFor(() => expect(timers.length).toBe(2))
+    expect(seen.map((m) => m.seq)).toEqual([5])
+    expect(calls[0]).toMatchObject({ Accept: 'text/event-stream', Authorization: 'Bearer T', 'Last-Event-ID': '4' })
+    timers[1]()
     await vi.waitFor(() => expect(calls.length).toBe(2))
     expect(calls[1]['Last-Event-ID']).toBe('5')
     live.stop()
