@@ -78,6 +78,7 @@ HIDES = ("petition", "resident")
 # Any other id-less write is platform-wide (keys, partners): only the operator may make it.
 CALLER_SCOPED = {
     ("POST", "/api/points/claims"): "a resident claims points in the community they live in",
+    ("POST", "/api/points/evidence"): "a photo for the caller's own claim, readable by few",
     ("POST", "/api/identity/households"): "with no head_id the caller founds and heads it",
     ("POST", "/api/inbox/read-all"): "marks the caller's own inbox messages read, no one else's",
 }

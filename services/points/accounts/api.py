@@ -9,10 +9,13 @@ from fastapi import APIRouter, Query
 
 from kit.deps import CurrentPrincipal
 from services.points.accounts import service as statements
-from services.points.accounts.schemas import AccountOut, PostingPage
+from services.points.accounts.schemas import AccountOut, ExpiringOut, ExpiryOut, PostingPage
+from services.points.base import LOCAL
 from services.points.boards import service as boards
 from services.points.boards.rules import Period
 from services.points.deps import Now, PointsStaff, Session
+from services.points.expiry import service as expiry
+from services.points.expiry.rules import WARNING_DAYS
 from services.points.ledger.service import ACCOUNT_MISSING, account_in_scope
 
 router = APIRouter(tags=["accounts"])
@@ -50,6 +53,17 @@ async def my_rank(
         now=now,
     )
     return {"period": period, "rank": rank, "score": score}
+
+
+@router.get("/accounts/me/expiry")
+async def my_expiry(principal: CurrentPrincipal, session: Session, now: Now) -> ExpiryOut:
+    """Which of my points will expire and when (soonest first), by my community's policy."""
+    account = await statements.account_of(session, uuid.UUID(principal.sub))
+    years, deadlines = await expiry.upcoming(
+        session, account=account, today=now.astimezone(LOCAL).date()
+    )
+    items = [ExpiringOut(expires_on=d.expires_on, points=d.points) for d in deadlines]
+    return ExpiryOut(expiry_years=years, warning_days=WARNING_DAYS, items=items)
 
 
 @router.get("/accounts/{resident_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from pydantic import BaseModel
 
@@ -27,5 +28,26 @@ class AccountOut(BaseModel):
     household: HouseholdOut | None
 
 
-class PostingPage(Page[PostingOut]):
+class WalletPostingOut(PostingOut):
+    """A posting as its resident sees it: `amount` is what it moved in their wallet (a mall
+    pickup moves points but no score; a hold moves neither, it only holds)."""
+
+    amount: int = 0
+
+
+class PostingPage(Page[WalletPostingOut]):
     """A resident's postings, newest first (a named page keeps the OpenAPI schema name)."""
+
+
+class ExpiringOut(BaseModel):
+    expires_on: date  # the last local day (Beijing) these points count
+    points: int
+
+
+class ExpiryOut(BaseModel):
+    """What of the wallet will expire when; `expiry_years` None: this community's points
+    never expire (and `items` is empty)."""
+
+    expiry_years: int | None
+    warning_days: int
+    items: list[ExpiringOut]

@@ -9,8 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.errors import NotFound
 from kit.pagination import decode_cursor, keyset_page
-from services.points.accounts.schemas import AccountOut, HouseholdOut, PostingPage
-from services.points.ledger.models import Account, Posting, Score
+from services.points.accounts.schemas import (
+    AccountOut,
+    HouseholdOut,
+    PostingPage,
+    WalletPostingOut,
+)
+from services.points.ledger.models import Account, Entry, Posting, Score
 from services.points.ledger.schemas import PostingOut
 
 
@@ -65,4 +70,26 @@ async def postings_page(
         )
     )
     items, next_cursor = keyset_page(rows, limit, lambda p: (p.created_at, p.id))
-    return PostingPage(items=[PostingOut.model_validate(p) for p in items], next_cursor=next_cursor)
+    moved = await _moved(session, resident_id, [p.id for p in items])
+    return PostingPage(
+        items=[
+            WalletPostingOut(**PostingOut.model_validate(p).model_dump(), amount=moved.get(p.id, 0))
+            for p in items
+        ],
+        next_cursor=next_cursor,
+    )
+
+
+async def _moved(
+    session: AsyncSession, resident_id: uuid.UUID, posting_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """What each posting moved in the resident's own wallet."""
+    if not posting_ids:
+        return {}
+    rows = await session.execute(
+        select(Entry.posting_id, func.sum(Entry.amount))
+        .join(Account, Account.id == Entry.account_id)
+        .where(Account.resident_id == resident_id, Entry.posting_id.in_(posting_ids))
+        .group_by(Entry.posting_id)
+    )
+    return {posting: int(total) for posting, total in rows}

@@ -14,8 +14,14 @@ from services.points.claims.models import Claim, Objection
 
 ClaimStatus = Literal["submitted", "publicity", "rejected", "vested"]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# An http(s) link, or a photo uploaded through POST /api/points/evidence (its `url`).
 EvidenceUrl = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s/]+\S*$")
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        max_length=500,
+        pattern=r"^(https?://[^\s/]+\S*|/api/points/evidence/[0-9a-f-]{36})$",
+    ),
 ]
 
 

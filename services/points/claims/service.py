@@ -29,6 +29,7 @@ from services.points.claims.rules import (
     publicity_ends,
 )
 from services.points.events import publish
+from services.points.evidence import service as evidence
 from services.points.ledger.models import Account
 from services.points.listing import service as listing
 from services.points.listing.rules import Item, items_of
@@ -74,6 +75,7 @@ async def submit(
         field="item_code",
     )
     check_claimable(item, draft.evidence)
+    await evidence.check_cited(session, claimant=resident_id, urls=draft.evidence)
     claim = Claim(
         id=uuid.uuid4(),
         resident_id=resident_id,

@@ -39,6 +39,7 @@ def due(movements: Iterable[Movement], *, earned_up_to: int) -> int:
 class Deadline:
     expires_on: date  # the last local day the points count
     earned_up_to: int  # the youngest year of earnings that expire then
+    points: int = 0  # how many (only where a schedule is shown to the resident)
 
 
 def passed_deadline(today: date, years: int) -> Deadline:
@@ -53,3 +54,20 @@ def coming_deadline(today: date, years: int) -> Deadline:
 def warns(today: date, expires_on: date) -> bool:
     """Whether `today` is within the warning period before `expires_on`."""
     return expires_on - timedelta(days=WARNING_DAYS) <= today <= expires_on
+
+
+def schedule(movements: Iterable[Movement], *, years: int, available: int) -> list[Deadline]:
+    """What will expire when, for the resident to see: one deadline per year of unspent
+    earnings (year Y's go at the end of Y + `years`), soonest first.
+
+    The job never takes more than the available points (held points are spared), so the
+    amounts shown are capped the same way, soonest deadline first.
+    """
+    left = max(available, 0)
+    out: list[Deadline] = []
+    for year, points in sorted(remaining_by_year(movements).items()):
+        shown = min(points, left)
+        left -= shown
+        if shown:
+            out.append(Deadline(date(year + years, 12, 31), year, shown))
+    return out

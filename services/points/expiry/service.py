@@ -37,6 +37,7 @@ from services.points.expiry.rules import (
     coming_deadline,
     due,
     passed_deadline,
+    schedule,
     warns,
 )
 from services.points.ledger import reversal, wallets
@@ -185,3 +186,22 @@ async def _warn(session: AsyncSession, wallet: Wallet, amount: int, deadline: De
         expires_on=deadline.expires_on,
     )
     await publish(session, event, subject=str(wallet.resident_id))
+
+
+async def upcoming(
+    session: AsyncSession, *, account: Account, today: date
+) -> tuple[int | None, list[Deadline]]:
+    """The community's expiry policy (years, None = never) and what of this wallet will
+    expire when, as the job would take it (oldest first, held points spared)."""
+    if account.community_id is None:
+        return None, []
+    years = await session.scalar(
+        select(CommunitySettings.expiry_years).where(
+            CommunitySettings.community_id == account.community_id
+        )
+    )
+    if years is None:
+        return None, []
+    moves = await movements(session, account.id)
+    deadlines = schedule(moves, years=years, available=account.balance - account.held)
+    return years, [d for d in deadlines if d.expires_on >= today]

@@ -11,6 +11,7 @@ from contracts.volunteer import Activity, ActivityCompleted, VolunteerRef
 from kit.db import unit_of_work
 from kit.events import new_event
 from services.points.awards.models import UnmatchedActivity
+from services.points.base import LOCAL
 from services.points.ledger.models import Account
 from tests.integration.points.conftest import PointsHarness
 
@@ -56,6 +57,7 @@ async def test_account_and_postings_pages_newest_first(points: PointsHarness):
     assert account["lifetime_earned"] == 12 and account["household"] is None
     first = (await points.client.get("/api/points/accounts/me/postings?limit=2", headers=me)).json()
     assert [p["score_delta"] for p in first["items"]] == [5, 4]
+    assert [p["amount"] for p in first["items"]] == [5, 4]
     rest = await points.client.get(
         f"/api/points/accounts/me/postings?limit=2&cursor={first['next_cursor']}", headers=me
     )
@@ -73,6 +75,9 @@ async def test_deduction_takes_what_is_there_and_later_awards_pay_the_debt(point
     me = await points.token(resident)
     account = (await points.client.get("/api/points/accounts/me", headers=me)).json()
     assert (account["balance"], account["debt"]) == (0, 6)
+    postings = (await points.client.get("/api/points/accounts/me/postings", headers=me)).json()
+    # The deduction's score is the full penalty; the wallet gave what it had.
+    assert [(p["score_delta"], p["amount"]) for p in postings["items"]] == [(-10, -4), (4, 4)]
     await adjust(points, staff, resident, 9)
     account = (await points.client.get("/api/points/accounts/me", headers=me)).json()
     assert (account["balance"], account["debt"]) == (3, 0)
@@ -261,3 +266,22 @@ async def test_community_admins_set_the_points_policy(points: PointsHarness):
     bad = await points.client.put(path, json={**body, "publicity_days": 0}, headers=admin)
     assert bad.status_code == 422 and bad.json()["field"] == "publicity_days"
     assert (await points.client.get(path)).json()["publicity_days"] == 5
+
+
+async def test_residents_see_what_of_their_points_expires_when(points: PointsHarness):
+    community = await points.community()
+    await points.publish_list(community, ITEMS)
+    resident = await points.open_resident(community)
+    staff = await points.staff(community)
+    await adjust(points, staff, resident, 5)
+    me = await points.token(resident)
+    never = (await points.client.get("/api/points/accounts/me/expiry", headers=me)).json()
+    assert never == {"expiry_years": None, "warning_days": 30, "items": []}
+    admin = await points.staff(community, "community_admin")
+    policy = {"publicity_days": 3, "verified_only_spend": True, "expiry_years": 2}
+    path = f"/api/points/communities/{community.id}/settings"
+    assert (await points.client.put(path, json=policy, headers=admin)).status_code == 200
+    answer = await points.client.get("/api/points/accounts/me/expiry", headers=me)
+    year = points.clock().astimezone(LOCAL).year
+    assert answer.json()["items"] == [{"expires_on": f"{year + 2}-12-31", "points": 5}]
+    assert answer.json()["expiry_years"] == 2

@@ -7,6 +7,7 @@ from services.points.expiry.rules import (
     due,
     passed_deadline,
     remaining_by_year,
+    schedule,
     warns,
 )
 
@@ -76,3 +77,25 @@ def test_warning_period_is_the_last_30_days_before_the_date():
     assert warns(date(2025, 12, 1), end)
     assert warns(end, end)
     assert not warns(date(2026, 1, 1), end)
+
+
+def test_schedule_shows_each_year_of_unspent_earnings_at_its_deadline():
+    moves = [(date(2024, 3, 1), 10), (date(2025, 2, 1), 7), (date(2025, 5, 1), -4)]
+    shown = schedule(moves, years=1, available=13)
+    assert [(d.expires_on, d.points) for d in shown] == [
+        (date(2025, 12, 31), 6),
+        (date(2026, 12, 31), 7),
+    ]
+
+
+def test_schedule_spares_held_points_from_the_latest_deadline():
+    moves = [(date(2024, 3, 1), 10), (date(2025, 2, 1), 7)]
+    shown = schedule(moves, years=2, available=12)
+    assert [(d.expires_on, d.points) for d in shown] == [
+        (date(2026, 12, 31), 10),
+        (date(2027, 12, 31), 2),
+    ]
+
+
+def test_schedule_of_an_empty_wallet_is_empty():
+    assert schedule([(date(2024, 3, 1), 5), (date(2024, 4, 1), -5)], years=1, available=0) == []
