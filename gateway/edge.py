@@ -78,6 +78,9 @@ PUBLIC_ROUTES = (
     # who may see the petition (404 to anyone else, with or without a token).
     public("GET", "/api/petitions/attachments/{attachment_id}"),
     public("GET", "/api/petitions/open311/**"),
+    # Evidence photos of claims in public notice (公示), for the public board; points serves
+    # the rest only to the claimant and the community's staff (404 to anyone else).
+    public("GET", "/api/points/evidence/{evidence_id}"),
     # Pictures of the mall's items on the shelf; the mall serves an off-shelf item's only to
     # staff covering its community (404 to anyone else, with or without a token).
     public("GET", "/api/mall/items/{item_id}/image"),

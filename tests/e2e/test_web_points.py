@@ -95,23 +95,6 @@ async def balance(scene: Scene, resident: str) -> int:
     return int(answer.json()["balance"])
 
 
-async def sign_in(web: WebSession) -> None:
-    """Through the login screen. Not `web.sign_in`: the app's switchTab to the home tab leaves
-    the H5 URL at `#/` (the entry page), which its wait for `#/pages/home/index` never sees."""
-    await web.open("pages/login/index")
-    await web.page.locator("[data-testid=phone] input").fill(PHONE)
-    await web.page.locator("[data-testid=password] input").fill(PASSWORD)
-    await web.page.locator("uni-button", has_text="登录").first.click()
-    await web.page.get_by_test_id("wallet").wait_for()
-
-
-def forgive_framework_shadow(web: WebSession) -> None:
-    """uni-h5's production CSS preloads a tab-bar shadow from cdn.dcloud.net.cn, which the
-    gateway's CSP (rightly) blocks: a console error on every tab page that is not this
-    journey's. Drop it until the app or the harness deals with it (reported)."""
-    web.problems[:] = [p for p in web.problems if "cdn.dcloud.net.cn" not in p]
-
-
 def photo(tmp: Path) -> Path:
     path = tmp / "evidence.png"
     Image.new("RGB", (64, 48), (40, 120, 60)).save(path, format="PNG")
@@ -125,7 +108,7 @@ async def test_points_claims_and_a_live_message(
     resident = await verified_resident(scene)
     total = await award_postings(scene, resident)
     page = web.page
-    await sign_in(web)
+    await web.sign_in(PHONE, PASSWORD)
 
     # Postings page by page on the cursor, signed deltas and what each was for.
     await web.open("pages/points/index")
@@ -211,4 +194,3 @@ async def test_points_claims_and_a_live_message(
     await page.locator("uni-button", has_text="全部已读").click()
     await expect(page.get_by_test_id("unread-count")).to_have_text("没有未读消息")
     await web.screenshot("points-messages")
-    forgive_framework_shadow(web)
