@@ -87,6 +87,7 @@ class WebSession:
         await self.page.locator("uni-button", has_text="登录").first.click()
         # The home tab is the first page: its address is `#/` as well as its own.
         await self.page.wait_for_url(re.compile(r"#/(pages/home/index)?$"))
+        await self.page.get_by_test_id("wallet").wait_for()
 
     async def set_elderly(self, on: bool) -> None:
         """The elderly mode as the 我的 screen stores it; the page reloads to take it."""

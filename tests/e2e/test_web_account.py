@@ -44,16 +44,6 @@ async def last_sms_code(platform: Platform, phone: str) -> str:
     return "".join(ch for ch in str(body) if ch.isdigit())[:6]
 
 
-async def sign_in(web: WebSession, phone: str) -> None:
-    """Through the login screen, until home shows the wallet. (Home is the first page, so
-    switchTab to it from a freshly loaded login screen leaves the URL at `#/`.)"""
-    await web.open("pages/login/index")
-    await web.page.locator("[data-testid=phone] input").fill(phone)
-    await web.page.locator("[data-testid=password] input").fill(PASSWORD)
-    await web.page.locator("uni-button", has_text="登录").first.click()
-    await expect(web.page.get_by_test_id("wallet")).to_be_visible()
-
-
 async def font_size(web: WebSession, testid: str) -> str:
     return str(await web.page.get_by_test_id(testid).evaluate("e => getComputedStyle(e).fontSize"))
 
@@ -122,7 +112,7 @@ async def test_a_wrong_password_is_told_on_the_page_and_signs_nobody_in(
     await expect(page.get_by_role("alert")).to_have_text("手机号或密码错误")
     assert "#/pages/login/index" in page.url
     assert await page.evaluate("localStorage.getItem('sz.tokens')") is None
-    await sign_in(web, phone)
+    await web.sign_in(phone, PASSWORD)
     await web.screenshot("signed-in-after-wrong-password")
 
 
@@ -147,7 +137,7 @@ async def test_the_elderly_mode_switched_on_me_enlarges_the_home_screen(
 ) -> None:
     page, phone = web.page, "13900001304"
     await scene.register(phone, "王四")
-    await sign_in(web, phone)
+    await web.sign_in(phone, PASSWORD)
     await expect(page.get_by_test_id("balance")).to_be_visible()
     normal = await font_size(web, "entries")
     await page.locator(".uni-tabbar__item", has_text="我的").click()
@@ -164,7 +154,7 @@ async def test_home_stays_quiet_when_notices_is_down(
 ) -> None:
     page, phone = web.page, "13900001305"
     await scene.register(phone, "冯五")
-    await sign_in(web, phone)
+    await web.sign_in(phone, PASSWORD)
     await expect(page.get_by_test_id("inbox-link")).to_be_visible()
     await platform.kill("notices")
     try:
