@@ -12,8 +12,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from kit import idempotency
-from kit.deps import CurrentPrincipal, OptionalPrincipal, VerifiedResident
 from kit.auth import Principal
+from kit.deps import CurrentPrincipal, OptionalPrincipal, VerifiedResident
 from kit.errors import Forbidden, Invalid
 from services.petitions.cases import access, board, reads, supports, views
 from services.petitions.cases.reads import ListQuery, StatusFilter
