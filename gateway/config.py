@@ -1,10 +1,14 @@
 """Settings of the gateway."""
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 
 from kit.settings import DEFAULT_SECRET, KitSettings
 
 SERVICES = ("identity", "points", "petitions", "notices", "mall")
+# The residents' H5 app as `npm run build:h5` leaves it in a checkout.
+RESIDENT_BUILD = Path(__file__).resolve().parent.parent / "web/resident/dist/build/h5"
 
 
 def _default_urls() -> dict[str, list[str] | str]:
@@ -45,6 +49,8 @@ class Settings(KitSettings):
     webhook_rate_limit_partner: str = "6000/minute"
     # Phone home screen: how long to wait for each section before calling it degraded.
     bff_section_timeout_seconds: float = 1.5
+    # The residents' H5 app served at `/` (WEB_ROOT; empty: none). Images put the bundle here.
+    web_root: Path | None = RESIDENT_BUILD
 
     def urls_of(self, service: str) -> list[str]:
         value = self.service_urls.get(service, [])

@@ -85,6 +85,12 @@ PUBLIC_ROUTES = (
     # api_key, which petitions checks, and is limited per client IP here.
     public("GET", "/open311/v2/**"),
     public("POST", "/open311/v2/**", "open311"),
+    # The residents' H5 app: its page and bundles (a page load fetches a dozen files; many
+    # residents of a village share one address, so they are not counted per IP).
+    public("GET", "/", "none"),
+    public("GET", "/index.html", "none"),
+    public("GET", "/assets/**", "none"),
+    public("GET", "/static/**", "none"),
 )
 
 
