@@ -207,7 +207,7 @@ async def test_a_resident_signs_up_for_an_activity_and_checks_in_with_the_code(
     await item.click()
 
     await page.locator("uni-button", has_text="我要报名").click()
-    await expect(page.get_by_test_id("my-place")).to_have_text("已报名")
+    await expect(page.get_by_test_id("my-signup")).to_have_text("已报名")
     await page.get_by_test_id("checkin-panel").wait_for()
     await web.check_a11y("activity-detail")
 
@@ -216,7 +216,7 @@ async def test_a_resident_signs_up_for_an_activity_and_checks_in_with_the_code(
     await page.locator("[data-testid=checkin-code] input").fill(shown.json()["code"])
     await page.locator("uni-button", has_text="签到").first.click()
     await expect(page.get_by_test_id("checked-in")).to_contain_text("签到")
-    await expect(page.get_by_test_id("my-place")).to_have_text("已签到")
+    await expect(page.get_by_test_id("my-signup")).to_have_text("已签到")
 
     await web.open("pages/activities/index")
     await expect(item.get_by_test_id("my-place")).to_have_text("已签到")

@@ -75,6 +75,7 @@ const KIND_LABELS: Record<string, string> = {
 
 const ROLE_LABELS: Record<string, string> = {
   author: '提出人',
+  staff: '工作人员',
   manager: '工作人员',
   assignee: '承办人',
   system: '系统',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  actorLabel,
   MAX_PHOTOS,
   ownPhotos,
   petitionBody,
@@ -43,6 +44,12 @@ describe('timeline labels', () => {
     expect(timelineLabel(entry({ kind: 'reply' }))).toBe('办结答复')
     expect(timelineLabel(entry({ kind: 'rating' }))).toBe('居民评价')
     expect(timelineLabel(entry({ kind: 'something_new' }))).toBe('something_new')
+  })
+  it('names who acted', () => {
+    expect(actorLabel('author')).toBe('提出人')
+    expect(actorLabel('staff')).toBe('工作人员')
+    expect(actorLabel('system')).toBe('系统')
+    expect(actorLabel('other')).toBe('')
   })
   it('labels statuses in Chinese and leaves unknown ones as given', () => {
     expect(statusLabel('resolved')).toBe('已办结待评价')
