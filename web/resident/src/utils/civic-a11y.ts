@@ -19,22 +19,28 @@ function mend(root: ParentNode): void {
   })
 }
 
-let installed = false
+let observer: MutationObserver | null = null
 
 /** Call from a screen's setup; harmless where it is already installed, and a no-op off H5. */
 export function mendAccessibility(): void {
   // #ifdef H5
-  if (installed || typeof document === 'undefined' || typeof MutationObserver === 'undefined') return
-  installed = true
+  if (observer || typeof document === 'undefined' || typeof MutationObserver === 'undefined') return
   mend(document)
   let queued = false
-  new MutationObserver(() => {
+  observer = new MutationObserver(() => {
     if (queued) return
     queued = true
     Promise.resolve().then(() => {
       queued = false
-      mend(document)
+      if (observer) mend(document)
     })
-  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] })
+  })
+  observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] })
   // #endif
+}
+
+/** Stop watching (tests). */
+export function stopMending(): void {
+  observer?.disconnect()
+  observer = null
 }
