@@ -154,7 +154,7 @@ async def test_a_notice_to_acknowledge_is_opened_from_the_list_and_acknowledged(
     async def listed() -> httpx.Response:
         answer = await gw.get("/api/notices", headers=me)
         found = answer.status_code == 200 and any(n["id"] == notice for n in answer.json()["items"])
-        return httpx.Response(200 if found else 404)
+        return httpx.Response(200 if found else 404, json={})
 
     await until(listed, 200)
 
