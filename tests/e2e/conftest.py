@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.browser import browser, web  # noqa: F401  (fixtures for test_web_*)
 from tests.e2e.logscan import scan_logs
 from tests.e2e.platform import Platform, start_platform
 from tests.e2e.scene import Scene, prepare

@@ -37,6 +37,12 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`
 console.log(`H5 bundle: ${files.length} files, ${kb(total)} gzipped in all`)
 console.log(`first screen JavaScript: ${first.size} files, ${kb(firstScreen)} gzipped (budget ${kb(BUDGET)})`)
 for (const f of [...first]) console.log(`  ${relative(ROOT, f)}  ${kb(gz(f))}`)
+// Nothing may load from another origin (the gateway's CSP would block it anyway).
+const external = files.filter((f) => /url\(\s*['"]?https?:\/\//.test(readFileSync(f, 'utf8')))
+if (external.length) {
+  console.error(`assets load from other origins: ${external.map((f) => relative(ROOT, f)).join(', ')}`)
+  process.exit(1)
+}
 if (firstScreen > BUDGET) {
   console.error('first screen JavaScript is over budget')
   process.exit(1)
