@@ -1,20 +1,11 @@
-// H5 only: uni-app renders <input>/<textarea> inside <uni-input>/<uni-textarea> and leaves the
-// `aria-label` we write on the wrapper, so screen readers (and axe's `label` rule) find the real
-// field unnamed. Its buttons and tappable views are not focusable either, which leaves a long
-// page with nothing a keyboard can reach (axe `scrollable-region-focusable`). One observer, set
-// up once, copies the label onto the inner field and makes tappable things focusable.
+// H5 only: uni-app's buttons and our tappable views are not focusable, which leaves a long page
+// with nothing a keyboard can reach (axe `scrollable-region-focusable`, serious). One observer,
+// set up once, makes them focusable. (Labels of inner inputs: utils/a11y.ts, from App.vue.)
 
 const TAPPABLE = 'uni-button, [role=button], [role=link], [role=tab], [role=radio], [role=checkbox]'
 
-function mend(root: ParentNode): void {
-  root.querySelectorAll('uni-input[aria-label], uni-textarea[aria-label]').forEach((wrapper) => {
-    const field = wrapper.querySelector('input, textarea')
-    const label = wrapper.getAttribute('aria-label')
-    if (field && label && field.getAttribute('aria-label') !== label) {
-      field.setAttribute('aria-label', label)
-    }
-  })
-  root.querySelectorAll(`${TAPPABLE}`).forEach((el) => {
+export function makeTappablesFocusable(root: ParentNode): void {
+  root.querySelectorAll(TAPPABLE).forEach((el) => {
     if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0')
   })
 }
@@ -25,17 +16,17 @@ let observer: MutationObserver | null = null
 export function mendAccessibility(): void {
   // #ifdef H5
   if (observer || typeof document === 'undefined' || typeof MutationObserver === 'undefined') return
-  mend(document)
+  makeTappablesFocusable(document)
   let queued = false
   observer = new MutationObserver(() => {
     if (queued) return
     queued = true
     Promise.resolve().then(() => {
       queued = false
-      if (observer) mend(document)
+      if (observer) makeTappablesFocusable(document)
     })
   })
-  observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] })
+  observer.observe(document.body, { childList: true, subtree: true })
   // #endif
 }
 
