@@ -14,6 +14,12 @@ describe('focusable tappables on H5', () => {
     document.body.appendChild(later)
     await new Promise((resolve) => setTimeout(resolve, 0))
     expect(later.getAttribute('tabindex')).toBe('0')
+
+    const image = document.createElement('uni-image')
+    document.body.appendChild(image)
+    image.appendChild(document.createElement('img'))
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(image.querySelector('img')?.getAttribute('alt')).toBe('')
     stopMending()
   })
 })
