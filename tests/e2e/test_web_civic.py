@@ -129,10 +129,14 @@ async def test_a_petition_raised_with_a_photo_is_resolved_rated_and_closed_on_th
 
     await web.open("pages/petitions/index")
     await page.get_by_test_id("tab-public").click()
+    await expect(page.get_by_test_id("tab-public")).to_have_attribute("aria-selected", "true")
     card = page.get_by_test_id(f"petition-{petition}")
     await expect(card.get_by_test_id("petition-status")).to_have_text("已关闭")
     await expect(card).to_contain_text("评价 5 分")
+    await web.open("pages/petitions/index?tab=public")  # what a reload keeps
+    await expect(card.get_by_test_id("petition-status")).to_have_text("已关闭")
     await web.check_a11y("petition-board")
+    await expect(card).to_contain_text("评价 5 分")
     await web.screenshot("petition-closed-on-board")
 
 
