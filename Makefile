@@ -42,7 +42,8 @@ $(RESIDENT)/node_modules/.installed: $(RESIDENT)/package-lock.json | $(if $(NODE
 	touch $@
 
 web: $(RESIDENT)/node_modules/.installed
-	cd $(RESIDENT) && $(NPM) run --silent build:h5 && $(NPM) run --silent build:mp
+	cd $(RESIDENT) && $(NPM) run --silent build:h5 && mkdir -p dist && \
+	{ $(NPM) run --silent build:mp > dist/mp-weixin.log 2>&1 || { cat dist/mp-weixin.log; exit 1; }; }
 
 # The front end's own tests: vitest units and the mini-program smoke test on the build.
 web-test: web
@@ -76,13 +77,16 @@ lint: install
 # Every check runs even when an earlier one fails, so one run reports all
 # problems; the target fails if any did. `python -m pytest` (not `pytest`)
 # puts the repo root on sys.path, so tests can import kit, services, deploy.
-test: install web browsers
-	@status=0; \
+# The front end builds and tests while the Python checks run (two cores: neither waits); the
+# browser journeys in pytest need its build, so pytest starts after both.
+test: install browsers
+	@status=0; mkdir -p .artifacts; \
+	$(MAKE) --no-print-directory web-test > .artifacts/web.log 2>&1 & web=$$!; \
 	$(RUN) ruff check . || status=1; \
 	$(RUN) ruff format --check . || status=1; \
 	$(RUN) mypy . || status=1; \
 	$(RUN) lint-imports || status=1; \
-	(cd $(RESIDENT) && $(NPM) test --silent && $(NPM) run --silent smoke:mp) || status=1; \
+	wait $$web || { echo "web build or tests failed:"; status=1; }; cat .artifacts/web.log; \
 	$(RUN) python -m deploy run --profile test -- \
 		$(RUN) python -m pytest -q -p no:cacheprovider --durations=20 || status=1; \
 	exit $$status

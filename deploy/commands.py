@@ -182,6 +182,8 @@ def _print_apps(settings: DeploySettings, readiness: dict[str, float | None]) ->
         state = f"ready in {took:.1f} s" if took is not None else "NOT READY"
         docs = f"{base}/docs" if name == "gateway" else f"{base}/api/{name}/docs"
         print(f"  {name:<10} {base}  docs {docs}  metrics {base}/metrics  ({state})")
+    gateway = f"http://127.0.0.1:{settings.service_port('gateway')}"
+    print(f"  {'居民端':<8} {gateway}/  (the residents' H5 app; demo logins in README.md)")
 
 
 def _print_infra(endpoints: Endpoints) -> None:

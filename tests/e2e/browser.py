@@ -85,7 +85,8 @@ class WebSession:
         await self.page.locator("[data-testid=phone] input").fill(phone)
         await self.page.locator("[data-testid=password] input").fill(password)
         await self.page.locator("uni-button", has_text="登录").first.click()
-        await self.page.wait_for_url(re.compile(r"#/pages/home/index"))
+        # The home tab is the first page: its address is `#/` as well as its own.
+        await self.page.wait_for_url(re.compile(r"#/(pages/home/index)?$"))
 
     async def set_elderly(self, on: bool) -> None:
         """The elderly mode as the 我的 screen stores it; the page reloads to take it."""

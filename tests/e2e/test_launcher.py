@@ -126,6 +126,12 @@ async def test_up_serves_every_readyz_restarts_a_killed_service_and_sigterm_stop
             print(
                 f"\n[e2e] all six /readyz answered 200 after {took:.1f} s (bound {READY_WITHIN} s)"
             )
+        # The residents' app at the door (`make up` builds it, as `make test` does before pytest).
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            page = await client.get(f"http://127.0.0.1:{APP_PORTS['gateway']}/")
+        assert page.status_code == 200, page.text
+        assert page.headers["content-type"].startswith("text/html")
+        assert "川善治" in page.text and "/assets/index-" in page.text
         took = await kill_points_and_see_it_restarted(launcher.pid, log)
         with capsys.disabled():
             print(f"[e2e] points killed with SIGKILL was ready again after {took:.1f} s")
