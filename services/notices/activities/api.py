@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.deps import CurrentPrincipal, VerifiedResident
 from services.notices.activities import attendance, roster, service
@@ -45,6 +46,28 @@ def _out(activity: Activity, waiting: int, mine: MySignup | None = None) -> Acti
     return out.model_copy(update={"waiting": waiting, "my_signup": mine})
 
 
+async def _my_places(
+    session: AsyncSession, sub: str, activity_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Participant]:
+    try:
+        resident_id = uuid.UUID(sub)
+    except ValueError:  # a service principal has no places
+        return {}
+    return await service.places_of(session, activity_ids, resident_id)
+
+
+async def _mine(session: AsyncSession, place: Participant | None) -> MySignup | None:
+    """The caller's own sign-up as residents see it: status, waiting position, check-in."""
+    if place is None:
+        return None
+    return MySignup(
+        status=place.status,
+        seq=place.seq,
+        waiting_position=await service.waiting_position(session, place),
+        checked_in_at=place.checked_in_at,
+    )
+
+
 def _attendance(place: Participant) -> AttendanceOut:
     return AttendanceOut(
         activity_id=place.activity_id,
@@ -75,7 +98,11 @@ async def list_activities(
     rows, next_cursor = await service.list_for(
         session=session, principal=principal, community_id=community_id, cursor=cursor, limit=limit
     )
-    items = [_out(a, await service.waiting_count(session, a.id)) for a in rows]
+    places = await _my_places(session, principal.sub, [a.id for a in rows])
+    items = [
+        _out(a, await service.waiting_count(session, a.id), await _mine(session, places.get(a.id)))
+        for a in rows
+    ]
     return ActivityPage(items=items, next_cursor=next_cursor)
 
 
@@ -84,16 +111,8 @@ async def read(
     activity_id: uuid.UUID, principal: CurrentPrincipal, session: Session
 ) -> ActivityOut:
     activity = await service.visible(session, principal, activity_id)
-    mine = None
     place = await service.place_of(session, activity.id, uuid.UUID(principal.sub))
-    if place is not None:
-        position = await service.waiting_position(session, place)
-        mine = MySignup(
-            status=place.status,
-            seq=place.seq,
-            waiting_position=position,
-            checked_in_at=place.checked_in_at,
-        )
+    mine = await _mine(session, place)
     return _out(activity, await service.waiting_count(session, activity.id), mine)
 
 

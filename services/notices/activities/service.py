@@ -105,6 +105,18 @@ async def place_of(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def places_of(
+    session: AsyncSession, activity_ids: list[uuid.UUID], resident_id: uuid.UUID
+) -> dict[uuid.UUID, Participant]:
+    """The resident's own place in each of these activities (one query for a list page)."""
+    if not activity_ids:
+        return {}
+    stmt = select(Participant).where(
+        Participant.activity_id.in_(activity_ids), Participant.resident_id == resident_id
+    )
+    return {p.activity_id: p for p in (await session.execute(stmt)).scalars()}
+
+
 async def waiting_position(session: AsyncSession, place: Participant) -> int | None:
     if place.status != "waiting":
         return None

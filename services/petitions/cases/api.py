@@ -12,7 +12,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from kit import idempotency
-from kit.deps import CurrentPrincipal, VerifiedResident
+from kit.auth import Principal
+from kit.deps import CurrentPrincipal, OptionalPrincipal, VerifiedResident
 from kit.errors import Forbidden, Invalid
 from services.petitions.cases import access, board, reads, supports, views
 from services.petitions.cases.reads import ListQuery, StatusFilter
@@ -117,13 +118,15 @@ async def list_petitions(
 @router.get("/public")
 async def public_board(
     session: Session,
+    principal: OptionalPrincipal,
     community_id: uuid.UUID,
     sort: board.Sort = "latest",
     category_id: uuid.UUID | None = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> board.BoardPage:
-    """Open to anyone, signed in or not: the community's public petitions from acceptance on."""
+    """Open to anyone, signed in or not: the community's public petitions from acceptance on.
+    A signed-in reader also learns which of them they support (`supported_by_me`)."""
     return await board.board_page(
         session,
         community_id=community_id,
@@ -131,6 +134,7 @@ async def public_board(
         category_id=category_id,
         cursor=cursor,
         limit=limit,
+        reader=_resident_id(principal),
     )
 
 
@@ -166,3 +170,12 @@ async def withdraw_support(
     answer = await supports.withdraw(session=session, principal=resident, petition_id=petition_id)
     await session.commit()
     return answer
+
+
+def _resident_id(principal: Principal | None) -> uuid.UUID | None:
+    if principal is None:
+        return None
+    try:
+        return uuid.UUID(principal.sub)
+    except ValueError:  # a service principal supports nothing
+        return None

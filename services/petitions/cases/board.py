@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.errors import Invalid, NotFound
 from services.petitions.cases.access import on_board
-from services.petitions.cases.models import Petition, TimelineEntry
+from services.petitions.cases.models import Petition, Support, TimelineEntry
 from services.petitions.cases.rules import BOARD_STATES
 from services.petitions.cases.schemas import EntryOut, PetitionSummary
 from services.petitions.cases.views import entry_out, summary_out
@@ -27,6 +27,8 @@ Sort = Literal["latest", "supports"]
 class BoardItem(PetitionSummary):
     rating_comment: str | None
     timeline: list[EntryOut]
+    # Whether the signed-in reader supports it (附议); always false for an anonymous reader.
+    supported_by_me: bool = False
 
 
 class BoardPage(BaseModel):
@@ -57,6 +59,7 @@ async def board_page(
     category_id: uuid.UUID | None = None,
     cursor: str | None = None,
     limit: int = 20,
+    reader: uuid.UUID | None = None,
 ) -> BoardPage:
     stmt = select(Petition).where(
         Petition.community_id == community_id,
@@ -78,8 +81,9 @@ async def board_page(
     items = rows[:limit]
     last = items[-1] if len(rows) > limit and items else None
     entries = await _public_entries(session, [p.id for p in items])
+    mine = await _supported_by(session, reader, [p.id for p in items])
     return BoardPage(
-        items=[_item(p, entries[p.id]) for p in items],
+        items=[_item(p, entries[p.id], p.id in mine) for p in items],
         next_cursor=encode(last.supports_count, last.created_at, last.id) if last else None,
     )
 
@@ -91,13 +95,28 @@ async def board_petition(session: AsyncSession, petition_id: uuid.UUID) -> Petit
     return petition
 
 
-def _item(petition: Petition, entries: list[TimelineEntry]) -> BoardItem:
+def _item(petition: Petition, entries: list[TimelineEntry], supported: bool) -> BoardItem:
     summary = summary_out(petition, full=False)
     return BoardItem(
         **summary.model_dump(),
         rating_comment=petition.rating_comment,
         timeline=[entry_out(e) for e in entries],
+        supported_by_me=supported,
     )
+
+
+async def _supported_by(
+    session: AsyncSession, reader: uuid.UUID | None, ids: list[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these petitions the reader supports (one query for the page)."""
+    if reader is None or not ids:
+        return set()
+    rows = await session.scalars(
+        select(Support.petition_id).where(
+            Support.petition_id.in_(ids), Support.resident_id == reader
+        )
+    )
+    return set(rows)
 
 
 async def _public_entries(

@@ -137,6 +137,29 @@ async def test_residents_list_their_communitys_activities_newest_first(
     assert rest.json()["next_cursor"] is None
 
 
+async def test_the_list_carries_each_residents_own_place_and_waiting_position(
+    activities: ActivitiesHarness,
+):
+    community = await activities.community()
+    staff = await activities.staff(community)
+    act = await activities.organise(staff, community, capacity=1)
+    first, second, idle = [await activities.resident(community) for _ in range(3)]
+    for person in (first, second):
+        assert (await activities.sign_up(person, act["id"])).status_code == 201
+    url = f"/api/activities?community_id={community.id}"
+
+    places = {}
+    for name, person in (("first", first), ("second", second), ("idle", idle)):
+        page = (await activities.client.get(url, headers=person.headers)).json()
+        places[name] = next(a for a in page["items"] if a["id"] == act["id"])["my_signup"]
+    assert places["first"]["status"] == "confirmed"
+    assert places["second"]["status"] == "waiting"
+    assert places["second"]["waiting_position"] == 1
+    assert places["idle"] is None
+    staff_page = (await activities.client.get(url, headers=staff.headers)).json()
+    assert staff_page["items"][0]["my_signup"] is None
+
+
 async def test_a_cancelled_activity_takes_no_signups_and_cannot_be_completed(
     activities: ActivitiesHarness,
 ):

@@ -45,6 +45,12 @@ async def test_supports_count_once_per_resident_under_concurrency(
         f"/api/petitions/public?community_id={community.id}&sort=supports"
     )
     assert board.json()["items"][0]["supports_count"] == 3
+    assert board.json()["items"][0]["supported_by_me"] is False  # nobody signed in
+    url = f"/api/petitions/public?community_id={community.id}"
+    mine = await petitions.client.get(url, headers=neighbours[1].headers)
+    assert mine.json()["items"][0]["supported_by_me"] is True
+    gone = await petitions.client.get(url, headers=neighbours[0].headers)
+    assert gone.json()["items"][0]["supported_by_me"] is False
     seen = await petitions.client.get(f"/api/petitions/{pid}", headers=neighbours[1].headers)
     assert seen.json()["supported_by_me"] is True
 

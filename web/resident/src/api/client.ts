@@ -25,6 +25,8 @@ export interface RawRequest {
   header: Record<string, string>
   /** A local file to send as multipart `file` (a photo picked on the device). */
   file?: string
+  /** 'arraybuffer' for binary answers (an image read with the bearer token). */
+  responseType?: 'arraybuffer'
 }
 
 /** How a request leaves the app: `uni.request` in the app, a fake in unit tests. */
@@ -38,6 +40,8 @@ export interface RequestOptions {
   anonymous?: boolean
   /** Upload this local file as the multipart field `file`. */
   file?: string
+  /** 'arraybuffer' for binary answers (an image that needs the bearer token). */
+  responseType?: 'arraybuffer'
 }
 
 export function queryString(query?: RequestOptions['query']): string {
@@ -70,6 +74,7 @@ export function uniTransport(): Transport {
         data: request.data as string | AnyObject | ArrayBuffer | undefined,
         header: request.header,
         timeout: 15000,
+        ...(request.responseType ? { responseType: request.responseType } : {}),
         success: (res) =>
           resolve({
             statusCode: res.statusCode,
@@ -158,6 +163,7 @@ export class ApiClient {
       data: options.body,
       header,
       file: options.file,
+      ...(options.responseType ? { responseType: options.responseType } : {}),
     })
   }
 }
