@@ -92,6 +92,7 @@ PUBLIC_ROUTES = (
     # residents of a village share one address, so they are not counted per IP).
     public("GET", "/", "none"),
     public("GET", "/index.html", "none"),
+    public("GET", "/favicon.ico", "none"),
     public("GET", "/assets/**", "none"),
     public("GET", "/static/**", "none"),
 )

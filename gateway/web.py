@@ -64,6 +64,11 @@ def install_web_app(app: FastAPI, root: Path | None) -> None:
             headers={"Cache-Control": "no-cache", "Content-Security-Policy": APP_CSP},
         )
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        """Browsers ask for it whatever the page says; the app declares none."""
+        return Response(status_code=204, headers={"Cache-Control": "public, max-age=86400"})
+
     if root is None:
         return
     for name in STATIC_DIRS:

@@ -51,18 +51,6 @@ async def verified_resident(scene: Scene, phone: str, name: str, serial: int) ->
     return await scene.login(phone)
 
 
-async def sign_in(web: WebSession, phone: str) -> None:
-    """Through the login screen, until home shows the wallet. (The harness's `sign_in` waits
-    for `#/pages/home/index`, but the app lands on `#/`, the first page's route.) The browser
-    asks for /favicon.ico, which the gateway answers 401: not the app's doing."""
-    web.allow_status("/favicon.ico", 401)
-    await web.open("pages/login/index")
-    await web.page.locator("[data-testid=phone] input").fill(phone)
-    await web.page.locator("[data-testid=password] input").fill(PASSWORD)
-    await web.page.locator("uni-button", has_text="登录").first.click()
-    await web.page.get_by_test_id("wallet").wait_for()
-
-
 async def staff_act(scene: Scene, petition: str, action: str, body: dict[str, Any]) -> None:
     answer = await scene.gw.post(
         f"/api/petitions/{petition}/actions/{action}", json=body, headers=scene.staff
@@ -87,7 +75,7 @@ async def test_a_petition_raised_with_a_photo_is_resolved_rated_and_closed_on_th
     )
     await verified_resident(scene, "13700000201", "王秀兰", 201)
 
-    await sign_in(web, "13700000201")
+    await web.sign_in("13700000201", PASSWORD)
     await web.open("pages/petitions/new")
     await page.get_by_test_id("category-环境卫生").wait_for()
     await web.check_a11y("petition-new")
@@ -174,7 +162,7 @@ async def test_a_notice_to_acknowledge_is_opened_from_the_list_and_acknowledged(
 
     await until(listed, 200)
 
-    await sign_in(web, "13700000202")
+    await web.sign_in("13700000202", PASSWORD)
     await web.open("pages/notices/index")
     item = page.get_by_test_id(f"notice-{notice}")
     await expect(item).to_contain_text("待确认")
@@ -215,7 +203,7 @@ async def test_a_resident_signs_up_for_an_activity_and_checks_in_with_the_code(
         await until(lambda: gw.post("/api/activities", json=body, headers=scene.staff), 201)
     )["id"]
 
-    await sign_in(web, "13700000203")
+    await web.sign_in("13700000203", PASSWORD)
     await web.open("pages/activities/index")
     item = page.get_by_test_id(f"activity-{activity}")
     await expect(item.get_by_test_id("my-place")).to_have_text("未报名")

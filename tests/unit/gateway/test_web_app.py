@@ -83,3 +83,8 @@ async def test_an_unbuilt_app_is_a_clear_404_not_a_crash(tmp_path: Path):
         assert answer.status_code == 404
         assert answer.headers["content-type"].startswith("application/problem+json")
         assert "npm run build:h5" in answer.json()["detail"]
+
+
+async def test_the_favicon_browsers_ask_for_is_an_empty_public_answer(tmp_path: Path):
+    answer = await get(gateway(built(tmp_path)), "/favicon.ico")
+    assert answer.status_code == 204
