@@ -35,7 +35,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from kit.db import asyncpg_dsn, unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
-from kit.migrate import upgrade_head
 from services.notices.app import create_app
 from services.notices.config import Settings
 from services.notices.directory.models import Resident
@@ -296,7 +295,7 @@ async def running_inbox(
     name = support.unique("notices")
     url = await support.create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, "notices", url)
+        await support.migrate("notices", url)
         app = create_app(inbox_settings(url, kafka, wechat_url))
         settings = identity.settings
         async with httpx.AsyncClient(
