@@ -1,36 +1,49 @@
-"""End-to-end fixtures: one whole platform per test module, and a demo community on it."""
+"""End-to-end fixtures: a whole platform, and a demo community on it.
+
+Which platform a module gets:
+- By default it shares one platform with every other module that does: started on the first
+  such module's first use, stopped (and its logs scanned for personal data) after the last
+  such module, which runs before the modules with platforms of their own. Tests on it make
+  their own communities, people and codes (scene.fresh_phone, fresh_code, fresh_id_serial)
+  and count only their own rows.
+- A module that kills or restarts processes, changes their environment (PLATFORM_ENV) or opts
+  out of the log scan (LOG_SCAN = False) sets OWN_PLATFORM = True: a platform started for it
+  and stopped after it, as before. PLATFORM_ENV or LOG_SCAN = False without OWN_PLATFORM is an
+  error, not a silent choice.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.e2e.browser import browser, web  # noqa: F401  (fixtures for test_web_*)
-from tests.e2e.logscan import scan_logs
-from tests.e2e.platform import Platform, start_platform
+from tests.e2e.platform import Platform
 from tests.e2e.scene import Scene, prepare
+from tests.e2e.sharing import (
+    SharedPlatform,
+    own_platform,
+    pytest_collection_modifyitems,
+    shared_platform,
+)
+
+__all__ = ["pytest_collection_modifyitems", "shared_platform"]
 
 
 @pytest.fixture(scope="module")
 async def platform(
-    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+    shared_platform: SharedPlatform,
 ) -> AsyncIterator[Platform]:
-    work = Path(tmp_path_factory.mktemp("platform"))
-    # A module may set PLATFORM_ENV: environment for every process (e.g. a job's pace).
-    running = await start_platform(work, getattr(request.module, "PLATFORM_ENV", None))
-    try:
-        yield running
-    finally:
-        await running.stop()
-    # Every process's whole output for the module, access lines included: no personal data.
-    # A module of generated inputs (fuzzed paths) may opt out with LOG_SCAN = False.
-    if not getattr(request.module, "LOG_SCAN", True):
-        return
-    leaks = scan_logs(work)
-    assert not leaks, f"personal data in the platform's logs: {leaks}"
+    if getattr(request.module, "OWN_PLATFORM", False):
+        async with own_platform(tmp_path_factory, request.module) as running:
+            yield running
+    else:
+        async with shared_platform.use(tmp_path_factory, request.module) as running:
+            yield running
 
 
 @pytest.fixture(scope="module")

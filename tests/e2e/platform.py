@@ -19,7 +19,6 @@ import httpx
 from deploy.kafka import KafkaBroker
 from deploy.supervisor import Child, ChildSpec, spawn
 from deploy.topics import PLATFORM_TOPICS, create_topics
-from kit.migrate import upgrade_head
 from tests.integration import support
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -171,7 +170,7 @@ async def start_platform(work: Path, overrides: dict[str, str] | None = None) ->
         for service in SERVICES:
             name = support.unique(f"e2e_{service}")
             platform.databases[service] = await support.create_database(name)
-            await asyncio.to_thread(upgrade_head, service, platform.databases[service])
+            await support.migrate(service, platform.databases[service])
 
     await asyncio.gather(broker_ready(), databases())
     await asyncio.gather(*(platform.start(name) for name in SERVICES))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
+import random
 import time
 import uuid
 from dataclasses import dataclass
@@ -43,6 +45,33 @@ ITEMS = [
         "triggers": [{"source": "petition_adopted"}],
     },
 ]
+
+
+# Modules share one platform (see conftest.py): whatever identity keeps unique (phones, ID
+# numbers, unit codes) is made fresh per call, never written as a constant. One counter for
+# the whole pytest process, so no two calls in a run give the same value.
+_SERIALS = itertools.count(random.randrange(10**6))
+
+
+def fresh_phone(prefix: str = "137") -> str:
+    """A mobile number no other call in this run gives (`prefix`: 137 residents, 139 staff)."""
+    return f"{prefix}{next(_SERIALS) % 10**8:08d}"
+
+
+def fresh_code(prefix: str) -> str:
+    """An org unit code no other call in this run gives."""
+    return f"{prefix}-{next(_SERIALS)}-{uuid.uuid4().hex[:6]}"
+
+
+_ID_SERIALS = itertools.count(300)
+
+
+def fresh_id_serial() -> int:
+    """A serial for tenants.id_number (three digits) no other call in this run gives; the
+    fixed serials below 300 stay with the modules that run on a platform of their own."""
+    serial = next(_ID_SERIALS)
+    assert serial < 1000, "id_number serials are three digits"
+    return serial
 
 
 @dataclass
@@ -133,18 +162,20 @@ def points_list() -> dict[str, Any]:
 
 
 async def prepare(gw: httpx.AsyncClient) -> Scene:
-    """A community with a staff member, a published points list and a partner."""
+    """A community with a staff member, a published points list and a partner, all of its
+    own: unit codes and the staff phone are fresh per call (platforms are shared)."""
     admin = await Scene(gw, "", {}, "", "").login(ADMIN_PHONE, ADMIN_PASSWORD)
     district = (await gw.get("/api/identity/org-units?kind=district")).json()[0]["id"]
-    town = await _unit(gw, admin, "town", "e2e-town", "西城街道", district)
-    community = await _unit(gw, admin, "community", "e2e-sq", "小北街社区", town)
+    town = await _unit(gw, admin, "town", fresh_code("e2e-town"), "西城街道", district)
+    community = await _unit(gw, admin, "community", fresh_code("e2e-sq"), "小北街社区", town)
     partial = Scene(gw, community, {}, "", "")
-    staff_id = await partial.register("13900009999", "李秀英")
+    staff_phone = fresh_phone("139")
+    staff_id = await partial.register(staff_phone, "李秀英")
     grant = {"person_id": staff_id, "role": "community_staff", "unit_id": community}
     assert (
         await gw.post("/api/identity/staff-roles", json=grant, headers=admin)
     ).status_code == 201
-    staff = await partial.login("13900009999")
+    staff = await partial.login(staff_phone)
     draft = await gw.post(
         f"/api/points/communities/{community}/rules", json=points_list(), headers=staff
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from tests.e2e.scene import fresh_id_serial
 from tests.e2e.tenants import Headers, Tenant, call, id_number, login
 from tests.unit.kit.images import png
 
@@ -18,7 +19,7 @@ SYNC_WITHIN = 60.0  # seconds for petitions to learn the community from identity
 
 async def add_petitions(gw: httpx.AsyncClient, t: Tenant) -> None:
     staff = t.callers["staff"]
-    verification = {"real_name": f"{t.name}居民", "id_number": id_number(ord(t.name) + 100)}
+    verification = {"real_name": f"{t.name}居民", "id_number": id_number(fresh_id_serial())}
     resident = t.callers["resident"]
     await call(
         gw, "POST", "/api/identity/me/verification", 202, json=verification, headers=resident

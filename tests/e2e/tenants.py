@@ -13,7 +13,14 @@ from typing import Any
 import httpx
 
 from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE
-from tests.e2e.scene import PASSWORD, SHANGHAI, points_list
+from tests.e2e.scene import (
+    PASSWORD,
+    SHANGHAI,
+    fresh_code,
+    fresh_id_serial,
+    fresh_phone,
+    points_list,
+)
 
 PLATFORM = "platform"  # owner of ids that belong to no community (partners)
 Headers = dict[str, str]
@@ -75,19 +82,19 @@ async def build_world(gw: httpx.AsyncClient) -> World:
         gw, "POST", "/api/identity/partners", 201, json={"name": "志愿平台"}, headers=admin
     )
     tenants = {}
-    for n, name in enumerate(("A", "B")):
-        tenants[name] = await _tenant(gw, admin, district, name, phone_base=13700000000 + n * 100)
+    for name in ("A", "B"):
+        tenants[name] = await _tenant(gw, admin, district, name)
     return World(tenants, admin, partner["partner_id"])
 
 
-async def _tenant(
-    gw: httpx.AsyncClient, admin: Headers, district: str, name: str, *, phone_base: int
-) -> Tenant:
+async def _tenant(gw: httpx.AsyncClient, admin: Headers, district: str, name: str) -> Tenant:
     t = Tenant(name)
-    t.ids["town"] = await _unit(gw, admin, "town", f"mx-town-{name}", district)
-    t.ids["community"] = await _unit(gw, admin, "community", f"mx-sq-{name}", t.ids["town"])
+    # Codes and phones fresh per run: the platform is shared with other modules.
+    t.ids["town"] = await _unit(gw, admin, "town", fresh_code(f"mx-town-{name}"), district)
+    community = fresh_code(f"mx-sq-{name}")
+    t.ids["community"] = await _unit(gw, admin, "community", community, t.ids["town"])
     people = ("resident", "neighbour", "staff", "admin", "town_admin", "spare")
-    phones = t.phones = {who: str(phone_base + i) for i, who in enumerate(people)}
+    phones = t.phones = {who: fresh_phone() for who in people}
     for who in people:
         body = {"phone": phones[who], "password": PASSWORD, "name": f"{name}{who}"}
         body["community_id"] = t.ids["community"]
@@ -137,7 +144,7 @@ async def _points(gw: httpx.AsyncClient, t: Tenant, neighbour_phone: str) -> Non
     )
     t.ids["household"] = household["id"]
     neighbour = await login(gw, neighbour_phone)
-    verification = {"real_name": f"{t.name}邻居", "id_number": id_number(ord(t.name))}
+    verification = {"real_name": f"{t.name}邻居", "id_number": id_number(fresh_id_serial())}
     await call(
         gw, "POST", "/api/identity/me/verification", 202, json=verification, headers=neighbour
     )

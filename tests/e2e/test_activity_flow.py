@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 
 from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE
-from tests.e2e.scene import SHANGHAI, Scene
+from tests.e2e.scene import SHANGHAI, Scene, fresh_code, fresh_id_serial, fresh_phone
+from tests.e2e.tenants import id_number
 
 AWARDED_WITHIN = 20.0  # seconds from completion to the resident seeing the points
-VALID_ID = "11010519491231002X"
 ITEM = {
     "code": "ACT-ENV",
     "name": "参加社区环境整治活动",
@@ -44,20 +44,26 @@ async def _community_with_activity_points(scene: Scene) -> tuple[str, dict[str, 
     town = await _created(
         gw,
         "/api/identity/org-units",
-        {"kind": "town", "code": "act-town", "name": "复兴镇", "parent_id": district},
+        {"kind": "town", "code": fresh_code("act-town"), "name": "复兴镇", "parent_id": district},
         admin,
     )
     community = await _created(
         gw,
         "/api/identity/org-units",
-        {"kind": "community", "code": "act-sq", "name": "复兴社区", "parent_id": town["id"]},
+        {
+            "kind": "community",
+            "code": fresh_code("act-sq"),
+            "name": "复兴社区",
+            "parent_id": town["id"],
+        },
         admin,
     )
     place = Scene(gw, community["id"], {}, "", "")
-    staff_id = await place.register("13900008888", "周干部")
+    staff_phone = fresh_phone("139")  # the platform is shared: nothing fixed
+    staff_id = await place.register(staff_phone, "周干部")
     grant = {"person_id": staff_id, "role": "community_staff", "unit_id": community["id"]}
     await _created(gw, "/api/identity/staff-roles", grant, admin)
-    staff = await place.login("13900008888")
+    staff = await place.login(staff_phone)
     since = (datetime.now(SHANGHAI).date() - timedelta(days=7)).isoformat()
     draft = await _created(
         gw,
@@ -72,17 +78,18 @@ async def _community_with_activity_points(scene: Scene) -> tuple[str, dict[str, 
 
 async def _verified_resident(scene: Scene, community_id: str, staff: dict[str, str]) -> Any:
     place = Scene(scene.gw, community_id, {}, "", "")
-    resident = await place.register("13700000031", "陈阿姨")
-    me = await place.login("13700000031")
+    phone = fresh_phone()
+    resident = await place.register(phone, "陈阿姨")
+    me = await place.login(phone)
     sent = await scene.gw.post(
         "/api/identity/me/verification",
-        json={"real_name": "陈阿姨", "id_number": VALID_ID},
+        json={"real_name": "陈阿姨", "id_number": id_number(fresh_id_serial())},
         headers=me,
     )
     assert sent.status_code == 202, sent.text
     approve = f"/api/identity/residents/{resident}/verification/approve"
     assert (await scene.gw.post(approve, json={}, headers=staff)).status_code == 200
-    return await place.login("13700000031")  # a fresh token carries `verified`
+    return await place.login(phone)  # a fresh token carries `verified`
 
 
 async def _available(gw: httpx.AsyncClient, me: dict[str, str]) -> int | None:

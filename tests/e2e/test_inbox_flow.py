@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.scene import Scene, activity
+from tests.e2e.scene import Scene, activity, fresh_id_serial, fresh_phone
 from tests.e2e.tenants import id_number
 from tests.e2e.test_petitions_flow import act, raise_petition, verified_resident
 
@@ -140,9 +140,10 @@ async def test_the_live_inbox_delivers_resumes_lists_reads_and_keeps_to_its_owne
     scene: Scene, category: str
 ) -> None:
     gw = scene.gw
-    _, me = await verified_resident(scene, "13700000201", "周收件", id_number(201))
-    await scene.register("13700000202", "吴旁人")
-    other = await scene.login("13700000202")
+    mine_phone, other_phone = fresh_phone(), fresh_phone()  # the platform is shared
+    _, me = await verified_resident(scene, mine_phone, "周收件", id_number(fresh_id_serial()))
+    await scene.register(other_phone, "吴旁人")
+    other = await scene.login(other_phone)
     petition = await raise_petition(scene, me, category, "垃圾桶满溢", str(uuid.uuid4()))
     submitted = (await listed(gw, me, 1))[0]  # 诉求已提交, from petition.submitted.v1
     assert submitted["kind"] == "petitions.submitted"
@@ -171,7 +172,7 @@ async def test_the_live_inbox_delivers_resumes_lists_reads_and_keeps_to_its_owne
 
     # 2. Resume: two messages made while disconnected arrive on reconnection, once each.
     for _ in range(2):
-        pushed = await scene.push(activity("13700000201", community_id=scene.community_id))
+        pushed = await scene.push(activity(mine_phone, community_id=scene.community_id))
         assert pushed.status_code == 202, pushed.text
     rows = await listed(gw, me, 4)
     awarded = sorted(rows[:2], key=lambda r: int(r["seq"]))
@@ -202,7 +203,7 @@ async def test_the_live_inbox_delivers_resumes_lists_reads_and_keeps_to_its_owne
     theft = await gw.post(f"/api/inbox/{row['id']}/read", headers=other)
     assert theft.status_code == 404, theft.text
     async with stream(gw, other, last_event_id=0) as theirs:
-        pushed = await scene.push(activity("13700000202", community_id=scene.community_id))
+        pushed = await scene.push(activity(other_phone, community_id=scene.community_id))
         assert pushed.status_code == 202, pushed.text
         [own] = await theirs.until(1)
         await asyncio.sleep(QUIET)
@@ -215,8 +216,9 @@ async def test_the_live_inbox_delivers_resumes_lists_reads_and_keeps_to_its_owne
 async def test_the_stream_refuses_a_client_that_does_not_accept_an_event_stream(
     scene: Scene,
 ) -> None:
-    await scene.register("13700000203", "郑普通")
-    me = await scene.login("13700000203")
+    phone = fresh_phone()
+    await scene.register(phone, "郑普通")
+    me = await scene.login(phone)
     plain = await scene.gw.get("/api/inbox/stream", headers=me)
     assert plain.status_code == 406, plain.text
     anonymous = await scene.gw.get("/api/inbox/stream", headers={"Accept": EVENT_STREAM})

@@ -28,6 +28,8 @@ from tests.e2e.platform import Platform
 from tests.e2e.scene import Scene
 from tests.e2e.tenants import Headers
 
+# A platform of its own: it sets PLATFORM_ENV and SIGKILLs services (see conftest.py).
+OWN_PLATFORM = True
 # The sweeper republishes a placement still unanswered after 5 s, checked every second.
 PLATFORM_ENV = {"SWEEP_AFTER_SECONDS": "5", "JOBS_EVERY_SECONDS": "1"}
 PRICE = 10

@@ -15,7 +15,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from tests.e2e.platform import Platform
-from tests.e2e.scene import Scene
+from tests.e2e.scene import Scene, fresh_id_serial, fresh_phone
 from tests.e2e.tenants import id_number
 
 AWARD_WITHIN = 30.0  # seconds from the adoption to the resident seeing the points
@@ -116,7 +116,8 @@ async def petition_records(platform: Platform, petition: str, until: int) -> lis
 async def test_an_adopted_suggestion_is_awarded_once_by_the_communitys_points_list(
     scene: Scene, platform: Platform, suggestions: str
 ):
-    person, me = await verified_resident(scene, "13700000101", "钱建议", id_number(101))
+    serial = fresh_id_serial()  # the platform is shared: no fixed phone or ID number
+    person, me = await verified_resident(scene, fresh_phone(), "钱建议", id_number(serial))
     category = suggestions
     key = str(uuid.uuid4())
     petition = await raise_petition(scene, me, category, "东门增设充电桩", key)
@@ -158,7 +159,7 @@ async def test_an_adopted_suggestion_is_awarded_once_by_the_communitys_points_li
 async def test_the_board_shows_an_accepted_public_petition_to_anyone_and_home_lists_it(
     scene: Scene, suggestions: str
 ):
-    _, me = await verified_resident(scene, "13700000102", "孙反映", id_number(102))
+    _, me = await verified_resident(scene, fresh_phone(), "孙反映", id_number(fresh_id_serial()))
     category = suggestions
     petition = await raise_petition(scene, me, category, "楼道堆放杂物", str(uuid.uuid4()))
     board = f"/api/petitions/public?community_id={scene.community_id}"

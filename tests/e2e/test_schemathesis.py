@@ -22,6 +22,9 @@ from tests.e2e.scene import Scene, prepare
 from tests.e2e.tenant_petitions import SYNC_WITHIN
 from tests.e2e.tenants import id_number
 
+# A platform of its own: its log scan is off, and the fuzzed writes of the platform operator
+# must not land in other modules' communities (see conftest.py).
+OWN_PLATFORM = True
 # Fuzzed paths may hold phone-shaped strings, which are inputs, not anyone's personal data.
 LOG_SCAN = False
 MAX_EXAMPLES = 50  # per operation

@@ -16,6 +16,9 @@ from kit.phone import phone_hash
 from tests.e2e.platform import SHARED_SECRETS, Platform
 from tests.e2e.scene import Scene, activity
 
+# A platform of its own: it SIGKILLs and restarts points, and counts a whole topic
+# (see conftest.py).
+OWN_PLATFORM = True
 CREDIT_WITHIN = 20.0  # seconds from the partner's 202 to the resident seeing the points
 VALID_ID = "11010519491231002X"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import time
 import uuid
@@ -62,6 +63,48 @@ async def drop_database(name: str) -> None:
         await conn.close()
 
 
+# Each service's migrations run once per test run, into a template database of that run's own;
+# every scratch database of the service is then a copy of it (CREATE DATABASE ... TEMPLATE: the
+# same tables, rows and alembic_version, in a fraction of the time and CPU of running every
+# migration again). Tests of the migrations themselves call upgrade_head directly.
+_TEMPLATES: dict[str, str] = {}
+_TEMPLATE_LOCKS: dict[int, asyncio.Lock] = {}
+
+
+async def migrate(service: str, url: str) -> None:
+    """The fresh, empty database at `url` replaced by a copy of `service`'s migrated template."""
+    from kit.migrate import upgrade_head
+
+    lock = _TEMPLATE_LOCKS.setdefault(id(asyncio.get_running_loop()), asyncio.Lock())
+    async with lock:
+        template = _TEMPLATES.get(service)
+        if template is None:
+            if not _TEMPLATES:
+                atexit.register(_drop_templates, server_url())
+            template = unique(f"template_{service}")
+            await asyncio.to_thread(upgrade_head, service, await create_database(template))
+            _TEMPLATES[service] = template
+        name = url.rsplit("/", 1)[1]
+        conn = await asyncpg.connect(asyncpg_dsn(server_url()))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        finally:
+            await conn.close()
+
+
+def _drop_templates(server: str) -> None:
+    async def drop() -> None:
+        conn = await asyncpg.connect(asyncpg_dsn(server))
+        try:
+            for template in _TEMPLATES.values():
+                await conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
+
+
 async def create_topics(servers: str, names: list[str], partitions: int = 6) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=servers)
     await admin.start()
@@ -105,12 +148,10 @@ class Db:
 @asynccontextmanager
 async def scratch_database(service: str = "identity") -> AsyncIterator[Db]:
     """A fresh database migrated like `service`'s (outbox, inbox, ...) plus an `applied` table."""
-    from kit.migrate import upgrade_head
-
     name = unique("t")
     url = await create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, service, url)
+        await migrate(service, url)
         dsn = asyncpg_dsn(url)
         conn = await asyncpg.connect(dsn)
         await conn.execute(APPLIED_DDL)

@@ -16,7 +16,6 @@ import pytest
 from gateway.app import create_app as create_gateway
 from gateway.bff import SECTIONS
 from gateway.config import Settings as GatewaySettings
-from kit.migrate import upgrade_head
 from tests.integration import support
 from tests.integration.gateway.test_routing import serving
 from tests.integration.identity.conftest import (
@@ -40,7 +39,7 @@ async def service(name: str, kafka: str, jwks_url: str) -> AsyncIterator[str]:
     database = support.unique(f"bff_{name}")
     url = await support.create_database(database)
     try:
-        await asyncio.to_thread(upgrade_head, name, url)
+        await support.migrate(name, url)
         if name == "identity":
             settings: Any = identity_settings(url, kafka)
             app = importlib.import_module("services.identity.app").create_app(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -11,7 +10,6 @@ from typing import Any
 import httpx
 import pytest
 
-from kit.migrate import upgrade_head
 from services.identity.app import create_app
 from services.identity.config import Settings
 from tests.integration import support
@@ -61,7 +59,7 @@ async def running_identity(kafka: str) -> AsyncIterator[Identity]:
     name = support.unique("identity")
     url = await support.create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, "identity", url)
+        await support.migrate("identity", url)
         clock = Clock()
         settings = identity_settings(url, kafka)
         app = create_app(settings, clock=clock)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 from collections.abc import AsyncIterator
@@ -15,7 +14,6 @@ from fastapi import APIRouter
 
 from kit.deps import CurrentPrincipal, install_auth
 from kit.jwks import TokenVerifier
-from kit.migrate import upgrade_head
 from services.points.app import create_app as create_points
 from services.points.config import Settings as PointsSettings
 from tests.integration import support
@@ -34,7 +32,7 @@ async def points(identity: Identity, kafka: str) -> AsyncIterator[httpx.AsyncCli
     name = support.unique("points")
     url = await support.create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, "points", url)
+        await support.migrate("points", url)
         settings = PointsSettings(
             database_url=url, kafka_bootstrap_servers=kafka, consumer_enabled=False
         )

@@ -10,7 +10,6 @@ holds, settlements and releases are points' own code against points' own ledger.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import random
@@ -33,7 +32,6 @@ from kit.deps import install_auth
 from kit.events import CloudEvent, ParsedEvent, validate_data
 from kit.jwks import TokenVerifier
 from kit.member_code import member_code_verifier
-from kit.migrate import upgrade_head
 from services.mall import consumers as mall_consumers
 from services.mall.app import create_app
 from services.mall.catalog.models import Counter, Item, Stock
@@ -317,8 +315,8 @@ async def mall_module() -> AsyncIterator[MallHarness]:
         points_url = await support.create_database(points_name)
         engine = None
         try:
-            await asyncio.to_thread(upgrade_head, "mall", url)
-            await asyncio.to_thread(upgrade_head, "points", points_url)
+            await support.migrate("mall", url)
+            await support.migrate("points", points_url)
             engine = make_engine(points_url, pool_size=20)
             factory = make_session_factory(engine)
             points = support.Db(points_name, points_url, asyncpg_dsn(points_url), engine, factory)

@@ -11,7 +11,6 @@ own directory handlers, as its consumer would.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import random
 import uuid
@@ -32,7 +31,6 @@ from kit.db import asyncpg_dsn, unit_of_work
 from kit.deps import install_auth
 from kit.events import ParsedEvent, new_event
 from kit.jwks import TokenVerifier
-from kit.migrate import upgrade_head
 from services.notices.app import create_app
 from services.notices.config import Settings
 from services.notices.directory import service as directory
@@ -193,7 +191,7 @@ async def running_activities(identity: Identity, kafka: str) -> AsyncIterator[Ac
     name = support.unique("notices_act")
     url = await support.create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, "notices", url)
+        await support.migrate("notices", url)
         clock = Clock(T0)
         settings = Settings(
             database_url=url,

@@ -14,7 +14,6 @@ as its projection would hold it; the publishing job is called directly with the 
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import random
 import uuid
@@ -35,7 +34,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from kit.db import asyncpg_dsn, unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
-from kit.migrate import upgrade_head
 from kit.storage import LocalDiskStorage, install_storage
 from services.notices.app import create_app
 from services.notices.board.jobs import publish_due
@@ -226,7 +224,7 @@ async def running_board(
     name = support.unique("notices_board")
     url = await support.create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, "notices", url)
+        await support.migrate("notices", url)
         clock = Clock()
         settings = Settings(
             database_url=url,

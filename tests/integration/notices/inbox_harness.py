@@ -1,6 +1,14 @@
 """Fixtures for the inbox tests: the notices app served by uvicorn on a free port (a stream
 needs real HTTP), on its own scratch database; tokens from identity in process; and a local
-stand-in of WeChat's API, also over real HTTP."""
+stand-in of WeChat's API, also over real HTTP.
+
+Two ways to get them, both as the fixture `inbox`, chosen by what a test module imports:
+- `shared_inbox` (with `inbox_module`): one identity, notices and WeChat stand-in per test
+  module; each test gets a town and community of its own (`community_path`), so a notice
+  to its town reaches only its own residents, and its people are its own.
+- `inbox` (with `identity` and `wechat`): a fresh stack per test, for the WeChat tests,
+  whose notices app keeps WeChat's access token between sends and which count the stand-in's
+  calls and the whole push queue."""
 
 from __future__ import annotations
 
@@ -13,6 +21,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -26,16 +35,30 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from kit.db import asyncpg_dsn, unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
-from kit.migrate import upgrade_head
 from services.notices.app import create_app
 from services.notices.config import Settings
 from services.notices.directory.models import Resident
 from services.notices.inbox import service
 from services.notices.inbox.rules import Draft
 from tests.integration import support
-from tests.integration.identity.conftest import Identity, create_unit, identity, register
+from tests.integration.identity.conftest import (
+    Identity,
+    create_unit,
+    identity,
+    register,
+    running_identity,
+)
 
-__all__ = ["InboxHarness", "Person", "WeChatStandIn", "identity", "inbox", "wechat"]
+__all__ = [
+    "InboxHarness",
+    "Person",
+    "WeChatStandIn",
+    "identity",
+    "inbox",
+    "inbox_module",
+    "shared_inbox",
+    "wechat",
+]
 
 JWKS_URL = "http://identity/api/identity/.well-known/jwks.json"
 PHONES = itertools.count(random.randrange(10**7))
@@ -127,11 +150,17 @@ async def serve(app: Any) -> AsyncIterator[str]:
         sock.close()
 
 
-@pytest.fixture
-async def wechat() -> AsyncIterator[WeChatStandIn]:
+@contextlib.asynccontextmanager
+async def running_wechat() -> AsyncIterator[WeChatStandIn]:
     state = WeChatStandIn()
     async with serve(wechat_app(state)) as url:
         state.url = url
+        yield state
+
+
+@pytest.fixture
+async def wechat() -> AsyncIterator[WeChatStandIn]:
+    async with running_wechat() as state:
         yield state
 
 
@@ -199,10 +228,11 @@ class InboxHarness:
 
 
 async def _community(idn: Identity) -> str:
-    """A town and a community in identity; the community's path."""
+    """A town and a community of their own in identity; the community's path."""
     units = (await idn.client.get("/api/identity/org-units?kind=district")).json()
-    town = await create_unit(idn, "town", "xicheng", "西城街道", units[0]["id"])
-    community = await create_unit(idn, "community", "xbj", "小北街社区", town)
+    code = uuid.uuid4().hex[:12]
+    town = await create_unit(idn, "town", f"t{code}", "西城街道", units[0]["id"])
+    community = await create_unit(idn, "community", f"c{code}", "小北街社区", town)
     return f"{units[0]['path']}/{town}/{community}"
 
 
@@ -225,24 +255,62 @@ def inbox_settings(url: str, kafka: str, wechat_url: str) -> Settings:
 async def inbox(
     kafka: str, identity: Identity, wechat: WeChatStandIn
 ) -> AsyncIterator[InboxHarness]:
+    """A fresh notices app of the test's own (with a fresh identity and WeChat stand-in)."""
+    async with running_inbox(identity, kafka, wechat.url) as harness:
+        yield harness
+
+
+@pytest.fixture(scope="module")
+async def inbox_module() -> AsyncIterator[InboxHarness]:
+    """One identity, WeChat stand-in and notices app per test module."""
+    kafka = support.bootstrap()
+    async with (
+        running_identity(kafka) as idn,
+        running_wechat() as state,
+        running_inbox(idn, kafka, state.url) as harness,
+    ):
+        yield harness
+
+
+@pytest.fixture(name="inbox")
+async def shared_inbox(inbox_module: InboxHarness) -> AsyncIterator[InboxHarness]:
+    """The module's stack for one test: a town and community of the test's own, identity's
+    clock at the real now, and the notices app's settings put back after the test (a test may
+    shorten a stream's lifetime)."""
+    settings = inbox_module.app.state.runtime.settings
+    saved = dict(settings.__dict__)
+    inbox_module.identity.clock.now = datetime.now(UTC)
+    inbox_module.community_path = await _community(inbox_module.identity)
+    try:
+        yield inbox_module
+    finally:
+        settings.__dict__.update(saved)
+
+
+@contextlib.asynccontextmanager
+async def running_inbox(
+    identity: Identity, kafka: str, wechat_url: str
+) -> AsyncIterator[InboxHarness]:
+    """A notices app on a fresh scratch database, served over HTTP, trusting `identity`."""
     name = support.unique("notices")
     url = await support.create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, "notices", url)
-        app = create_app(inbox_settings(url, kafka, wechat.url))
-        to_identity = httpx.AsyncClient(transport=httpx.ASGITransport(app=identity.app))
+        await support.migrate("notices", url)
+        app = create_app(inbox_settings(url, kafka, wechat_url))
         settings = identity.settings
-        verifier = TokenVerifier(
-            jwks_url=JWKS_URL,
-            issuer=settings.token_issuer,
-            audience=settings.token_audience,
-            client=to_identity,
-        )
-        install_auth(app, verifier)
-        path = await _community(identity)
-        async with serve(app) as base, httpx.AsyncClient(base_url=base, timeout=10) as client:
-            yield InboxHarness(client, app, identity, url, base, path, verifier, wechat.url)
-        await to_identity.aclose()
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=identity.app)
+        ) as to_identity:
+            verifier = TokenVerifier(
+                jwks_url=JWKS_URL,
+                issuer=settings.token_issuer,
+                audience=settings.token_audience,
+                client=to_identity,
+            )
+            install_auth(app, verifier)
+            path = await _community(identity)
+            async with serve(app) as base, httpx.AsyncClient(base_url=base, timeout=10) as client:
+                yield InboxHarness(client, app, identity, url, base, path, verifier, wechat_url)
     finally:
         await support.drop_database(name)
 

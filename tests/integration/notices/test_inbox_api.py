@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from tests.integration.notices.inbox_harness import InboxHarness, identity, inbox, wechat
+from tests.integration.notices.inbox_harness import InboxHarness, inbox_module, shared_inbox
 
-__all__ = ["identity", "inbox", "wechat"]
+# One stack per module; each test its own community and people (see inbox_harness).
+__all__ = ["inbox_module", "shared_inbox"]
 
 
 async def test_my_messages_newest_first_in_pages(inbox: InboxHarness) -> None:

@@ -21,9 +21,10 @@ from kit.events import CloudEvent, ParsedEvent, new_event, serialize
 from services.notices.consumers import HANDLERS, SUBSCRIPTIONS
 from services.notices.inbox import handlers
 from tests.integration import support
-from tests.integration.notices.inbox_harness import InboxHarness, identity, inbox, wechat
+from tests.integration.notices.inbox_harness import InboxHarness, inbox_module, shared_inbox
 
-__all__ = ["identity", "inbox", "wechat"]
+# One stack per module; each test its own community and people (see inbox_harness).
+__all__ = ["inbox_module", "shared_inbox"]
 
 NOW = datetime.now(UTC)
 

@@ -8,14 +8,14 @@ import time
 from tests.integration import support
 from tests.integration.notices.inbox_harness import (
     InboxHarness,
-    identity,
-    inbox,
+    inbox_module,
     listening,
     next_event,
-    wechat,
+    shared_inbox,
 )
 
-__all__ = ["identity", "inbox", "wechat"]
+# One stack per module; each test its own community and people (see inbox_harness).
+__all__ = ["inbox_module", "shared_inbox"]
 
 
 async def test_a_new_message_reaches_the_open_stream_within_a_second(inbox: InboxHarness) -> None:

@@ -13,7 +13,6 @@ would; the clock is injectable.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import random
 import uuid
@@ -34,7 +33,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from kit.db import asyncpg_dsn, unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
-from kit.migrate import upgrade_head
 from kit.storage import LocalDiskStorage, install_storage
 from services.petitions.app import create_app
 from services.petitions.config import Settings
@@ -225,7 +223,7 @@ async def running_petitions(
     name = support.unique("petitions")
     url = await support.create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, "petitions", url)
+        await support.migrate("petitions", url)
         clock = Clock()
         settings = Settings(
             database_url=url,

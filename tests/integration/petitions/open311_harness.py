@@ -27,7 +27,6 @@ from gateway.config import Settings as GatewaySettings
 from gateway.proxy import close_routing, install_routing
 from kit.db import unit_of_work
 from kit.events import parse_event
-from kit.migrate import upgrade_head
 from kit.web import create_web_app
 from services.identity.app import create_app as create_identity
 from services.petitions.app import create_app as create_petitions
@@ -286,8 +285,8 @@ async def o311() -> AsyncIterator[Open311Stack]:
     names = [support.unique("identity"), support.unique("petitions")]
     id_url, pet_url = [await support.create_database(n) for n in names]
     try:
-        await asyncio.to_thread(upgrade_head, "identity", id_url)
-        await asyncio.to_thread(upgrade_head, "petitions", pet_url)
+        await support.migrate("identity", id_url)
+        await support.migrate("petitions", pet_url)
         id_settings = identity_settings(id_url, kafka)
         identity_app = create_identity(id_settings, clock=Clock())
         clock = Clock()

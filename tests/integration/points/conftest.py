@@ -14,7 +14,6 @@ for `points_alone`, a fresh stack of its own.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import random
 import uuid
@@ -34,7 +33,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from kit.db import asyncpg_dsn, unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
-from kit.migrate import upgrade_head
 from services.points.app import create_app
 from services.points.config import Settings
 from services.points.ledger import wallets as accounts
@@ -204,7 +202,7 @@ async def running_points(identity: Identity, kafka: str) -> AsyncIterator[Points
     name = support.unique("points")
     url = await support.create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, "points", url)
+        await support.migrate("points", url)
         clock = Clock()
         settings = Settings(
             database_url=url,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -73,8 +74,32 @@ class Flow:
         return await support.eventually(check, timeout=30)
 
 
+@pytest.fixture(scope="module")
+async def flow_module() -> AsyncIterator[Flow]:
+    """One points database, topic and consumer runner per module: every test sends events of
+    residents of its own, so they share the stack, not the data."""
+    kafka = support.bootstrap()
+    topic = support.unique("test.events")
+    await support.create_topics(kafka, [topic, f"{topic}.dlq"])
+    async with running_flow(kafka, topic) as flow:
+        yield flow
+
+
 @pytest.fixture
-async def flow(kafka: str, topic: str) -> AsyncIterator[Flow]:
+async def flow(flow_module: Flow) -> Flow:
+    return flow_module
+
+
+@pytest.fixture
+async def flow_alone(kafka: str, topic: str) -> AsyncIterator[Flow]:
+    """A stack of the test's own, for a test that publishes a new points list for COMMUNITY
+    (every later test's awards would follow it)."""
+    async with running_flow(kafka, topic) as flow:
+        yield flow
+
+
+@asynccontextmanager
+async def running_flow(kafka: str, topic: str) -> AsyncIterator[Flow]:
     async with support.scratch_database("points") as base:
         async with unit_of_work(base.factory) as session:
             body = rules.PointsList.model_validate({"items": ITEMS, "effective_from": "2026-01-01"})
@@ -199,7 +224,8 @@ async def test_an_unknown_activity_type_is_kept_for_staff(flow: Flow):
     assert kept and await flow.balance(resident) == 10
 
 
-async def test_the_list_version_in_force_when_the_fact_happened_applies(flow: Flow):
+async def test_the_list_version_in_force_when_the_fact_happened_applies(flow_alone: Flow):
+    flow = flow_alone  # publishes a new list for COMMUNITY
     async with unit_of_work(flow.db.factory) as session:
         newer = [{**ITEMS[1], "points": 8, "caps": {}}]
         body = rules.PointsList.model_validate({"items": newer, "effective_from": "2026-11-01"})
@@ -222,7 +248,8 @@ async def _count(flow: Flow, sql: str, *args: object) -> bool:
     return bool(await flow.db.fetchval(sql, *args))
 
 
-async def test_attended_activities_and_adopted_suggestions_earn_by_their_triggers(flow: Flow):
+async def test_attended_activities_and_adopted_suggestions_earn_by_their_triggers(flow_alone: Flow):
+    flow = flow_alone  # publishes a new list for COMMUNITY
     from contracts.notices import ActivityAttended
     from contracts.petitions import PetitionAdopted
 

@@ -15,7 +15,6 @@ from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from kit.db import asyncpg_dsn, make_engine, make_session_factory, unit_of_work
-from kit.migrate import upgrade_head
 from services.points.base import LOCAL
 from services.points.expiry.service import run_expiry
 from services.points.holds import service as holds
@@ -33,7 +32,7 @@ async def db() -> AsyncIterator[support.Db]:
     name = support.unique("expiry")
     url = await support.create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, "points", url)
+        await support.migrate("points", url)
         engine = make_engine(url, pool_size=4)
         try:
             yield support.Db(name, url, asyncpg_dsn(url), engine, make_session_factory(engine))

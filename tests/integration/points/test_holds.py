@@ -20,7 +20,6 @@ from contracts.mall import OrderCancelled, OrderExpired, OrderFulfilled, OrderPl
 from kit.consumer import ConsumerRunner
 from kit.db import asyncpg_dsn, make_engine, make_session_factory, unit_of_work
 from kit.events import ParsedEvent, new_event, serialize
-from kit.migrate import upgrade_head
 from services.points import consumers
 from services.points.holds import saga
 from services.points.ledger import double_entry as ledger
@@ -38,7 +37,7 @@ async def db() -> AsyncIterator[support.Db]:
     name = support.unique("holds")
     url = await support.create_database(name)
     try:
-        await asyncio.to_thread(upgrade_head, "points", url)
+        await support.migrate("points", url)
         engine = make_engine(url, pool_size=25)  # 50 connections with the overflow
         try:
             yield support.Db(name, url, asyncpg_dsn(url), engine, make_session_factory(engine))
