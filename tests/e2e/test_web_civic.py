@@ -21,7 +21,7 @@ import httpx
 from playwright.async_api import expect
 
 from tests.e2e.browser import WebSession
-from tests.e2e.scene import PASSWORD, SHANGHAI, Scene
+from tests.e2e.scene import PASSWORD, SHANGHAI, Scene, fresh_id_serial, fresh_phone
 from tests.e2e.tenants import id_number
 from tests.unit.kit.images import png
 
@@ -39,11 +39,11 @@ async def until(send: Callable[[], Awaitable[httpx.Response]], status: int) -> A
         await asyncio.sleep(0.3)
 
 
-async def verified_resident(scene: Scene, phone: str, name: str, serial: int) -> dict[str, str]:
+async def verified_resident(scene: Scene, phone: str, name: str) -> dict[str, str]:
     """A resident of the scene's community, verified by its staff; their fresh token."""
     person = await scene.register(phone, name)
     me = await scene.login(phone)
-    real = {"real_name": name, "id_number": id_number(serial)}
+    real = {"real_name": name, "id_number": id_number(fresh_id_serial())}
     sent = await scene.gw.post("/api/identity/me/verification", json=real, headers=me)
     assert sent.status_code == 202, sent.text
     approve = f"/api/identity/residents/{person}/verification/approve"
@@ -73,9 +73,10 @@ async def test_a_petition_raised_with_a_photo_is_resolved_rated_and_closed_on_th
     await until(
         lambda: gw.post("/api/petitions/categories", json=category, headers=scene.staff), 201
     )
-    await verified_resident(scene, "13700000201", "王秀兰", 201)
+    phone = fresh_phone()
+    await verified_resident(scene, phone, "王秀兰")
 
-    await web.sign_in("13700000201", PASSWORD)
+    await web.sign_in(phone, PASSWORD)
     await web.open("pages/petitions/new")
     await page.get_by_test_id("category-环境卫生").wait_for()
     await web.check_a11y("petition-new")
@@ -132,7 +133,8 @@ async def test_a_notice_to_acknowledge_is_opened_from_the_list_and_acknowledged(
     web: WebSession, scene: Scene
 ) -> None:
     gw, page = scene.gw, web.page
-    me = await verified_resident(scene, "13700000202", "刘建国", 202)
+    phone = fresh_phone()
+    me = await verified_resident(scene, phone, "刘建国")
     today = datetime.now(SHANGHAI).date()
     body = {
         "unit_id": scene.community_id,
@@ -162,7 +164,7 @@ async def test_a_notice_to_acknowledge_is_opened_from_the_list_and_acknowledged(
 
     await until(listed, 200)
 
-    await web.sign_in("13700000202", PASSWORD)
+    await web.sign_in(phone, PASSWORD)
     await web.open("pages/notices/index")
     item = page.get_by_test_id(f"notice-{notice}")
     await expect(item).to_contain_text("待确认")
@@ -188,7 +190,8 @@ async def test_a_resident_signs_up_for_an_activity_and_checks_in_with_the_code(
     web: WebSession, scene: Scene
 ) -> None:
     gw, page = scene.gw, web.page
-    await verified_resident(scene, "13700000203", "陈桂芳", 203)
+    phone = fresh_phone()
+    await verified_resident(scene, phone, "陈桂芳")
     now = datetime.now(UTC)
     body = {
         "community_id": scene.community_id,
@@ -203,7 +206,7 @@ async def test_a_resident_signs_up_for_an_activity_and_checks_in_with_the_code(
         await until(lambda: gw.post("/api/activities", json=body, headers=scene.staff), 201)
     )["id"]
 
-    await web.sign_in("13700000203", PASSWORD)
+    await web.sign_in(phone, PASSWORD)
     await web.open("pages/activities/index")
     item = page.get_by_test_id(f"activity-{activity}")
     await expect(item.get_by_test_id("my-place")).to_have_text("未报名")

@@ -6,7 +6,6 @@ screen passes the accessibility check, in normal and elderly mode."""
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
@@ -14,12 +13,10 @@ from playwright.async_api import expect
 
 from tests.e2e.browser import WebSession
 from tests.e2e.mall_scene import Shelf, fund, open_counter, shelve, verified_resident
-from tests.e2e.scene import PASSWORD, Scene
+from tests.e2e.scene import PASSWORD, Scene, fresh_id_serial, fresh_phone
 
 PRICE = 10
 FUNDS = 25
-PHONES = (f"1371300{n:04d}" for n in itertools.count())
-SERIALS = itertools.count(600)
 SETTLED = 30_000  # ms for an order to leave pending_points (points answers over Kafka)
 
 
@@ -42,9 +39,9 @@ async def shelf(scene: Scene) -> Shelf:
 
 async def resident(scene: Scene) -> str:
     """A verified resident of the scene's community holding FUNDS points: their phone."""
-    phone = next(PHONES)
+    phone = fresh_phone()
     person, _ = await verified_resident(
-        scene.gw, scene.staff, scene.community_id, phone, next(SERIALS)
+        scene.gw, scene.staff, scene.community_id, phone, fresh_id_serial()
     )
     await fund(scene.gw, scene.staff, person, FUNDS)
     return phone

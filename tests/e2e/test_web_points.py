@@ -18,10 +18,18 @@ from PIL import Image
 from playwright.async_api import expect
 
 from tests.e2e.browser import WebSession
-from tests.e2e.scene import ITEMS, PASSWORD, Scene, activity, points_list
+from tests.e2e.scene import (
+    ITEMS,
+    PASSWORD,
+    Scene,
+    activity,
+    fresh_id_serial,
+    fresh_phone,
+    points_list,
+)
 from tests.e2e.tenants import id_number
 
-PHONE = "13700000501"
+PHONE = fresh_phone()  # this module's resident, fresh for the shared platform
 NAME = "赵积分"
 ACCOUNT_WITHIN = 30.0  # seconds for identity's events to open the resident's points account
 LIVE_WITHIN = 30_000  # ms for an approval to reach the open messages screen (Kafka, notices)
@@ -57,7 +65,7 @@ async def publish_rules(scene: Scene) -> None:
 async def verified_resident(scene: Scene) -> str:
     person = await scene.register(PHONE, NAME)
     me = await scene.login(PHONE)
-    real = {"real_name": NAME, "id_number": id_number(501)}
+    real = {"real_name": NAME, "id_number": id_number(fresh_id_serial())}
     sent = await scene.gw.post("/api/identity/me/verification", json=real, headers=me)
     assert sent.status_code == 202, sent.text
     approve = f"/api/identity/residents/{person}/verification/approve"
