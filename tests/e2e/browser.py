@@ -8,6 +8,7 @@ checks a screen in normal and elderly mode; screenshots are kept under `.artifac
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -38,6 +39,9 @@ ELDERLY_KEY = "sz.elderly"
 BLOCKING = {"serious", "critical"}
 # Chrome cancelling a request (navigation, a closed stream) is not a failure.
 CANCELLED = "net::ERR_ABORTED"
+# No finite animation (a toast fading in, a page sliding) is running; spinners loop forever.
+SETTLED = """() => document.getAnimations().every(
+    (a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"""
 
 
 def chromium_path() -> str:
@@ -99,7 +103,9 @@ class WebSession:
         await self.page.wait_for_selector("uni-page-body", state="attached")
 
     async def axe(self) -> list[dict[str, Any]]:
-        """The serious and critical axe-core violations on the screen as it is."""
+        """The serious and critical axe-core violations on the screen once it has settled (a
+        toast fading in is measured when it shows, not half-transparent)."""
+        await self.settle()
         if not await self.page.evaluate("typeof window.axe !== 'undefined'"):
             # Evaluated over the DevTools protocol: the app's CSP (no inline scripts) stays on.
             await self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
@@ -107,6 +113,15 @@ class WebSession:
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
         )
         return [v for v in result if v.get("impact") in BLOCKING]
+
+    async def settle(self, timeout: float = 5.0) -> None:
+        """Until no finite animation runs (polled from here: the page's CSP forbids the eval
+        that `wait_for_function` needs)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not await self.page.evaluate(SETTLED):
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"the screen kept animating for {timeout} s")
+            await asyncio.sleep(0.05)
 
     async def check_a11y(self, screen: str) -> None:
         """axe-core on this screen, normal then elderly (then back): none serious or critical.

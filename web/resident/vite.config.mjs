@@ -9,13 +9,15 @@ import { defineConfig } from 'vite'
 // from other origins (its CSP forbids it, and residents' phones should not call out), so they
 // are dropped. scripts/bundle-size.mjs fails the build if any other origin appears.
 const CDN = /url\(\s*['"]?https?:\/\/cdn\.dcloud\.net\.cn\/[^)'"]*['"]?\s*\)/g
+// ...and the animation that preloaded them three seconds after every load goes with them.
+const PRELOAD = /animation:\s*shadow-preload[^;}]*;?\s*(animation-delay:[^;}]*;?)?/g
 const noCdn = {
   name: 'sz-no-cdn',
   enforce: 'post',
   generateBundle(_options, bundle) {
     for (const file of Object.values(bundle)) {
       if (file.type === 'asset' && file.fileName.endsWith('.css')) {
-        file.source = String(file.source).replace(CDN, 'none')
+        file.source = String(file.source).replace(CDN, 'none').replace(PRELOAD, '')
       }
     }
   },
