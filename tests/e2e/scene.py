@@ -83,6 +83,9 @@ class Scene:
     staff: dict[str, str]
     partner_id: str
     secret: str
+    # Names as residents pick them when registering: unique per scene (platforms are shared).
+    town_name: str = ""
+    community_name: str = ""
 
     async def login(self, phone: str, password: str = PASSWORD) -> dict[str, str]:
         answer = await self.gw.post(
@@ -166,8 +169,10 @@ async def prepare(gw: httpx.AsyncClient) -> Scene:
     own: unit codes and the staff phone are fresh per call (platforms are shared)."""
     admin = await Scene(gw, "", {}, "", "").login(ADMIN_PHONE, ADMIN_PASSWORD)
     district = (await gw.get("/api/identity/org-units?kind=district")).json()[0]["id"]
-    town = await _unit(gw, admin, "town", fresh_code("e2e-town"), "西城街道", district)
-    community = await _unit(gw, admin, "community", fresh_code("e2e-sq"), "小北街社区", town)
+    serial = next(_SERIALS)
+    town_name, community_name = f"西城街道{serial}", f"小北街社区{serial}"
+    town = await _unit(gw, admin, "town", fresh_code("e2e-town"), town_name, district)
+    community = await _unit(gw, admin, "community", fresh_code("e2e-sq"), community_name, town)
     partial = Scene(gw, community, {}, "", "")
     staff_phone = fresh_phone("139")
     staff_id = await partial.register(staff_phone, "李秀英")
@@ -186,7 +191,15 @@ async def prepare(gw: httpx.AsyncClient) -> Scene:
     assert published.status_code == 200, published.text
     partner = await gw.post("/api/identity/partners", json={"name": "志愿服务平台"}, headers=admin)
     assert partner.status_code == 201, partner.text
-    return Scene(gw, community, staff, partner.json()["partner_id"], partner.json()["secret"])
+    return Scene(
+        gw,
+        community,
+        staff,
+        partner.json()["partner_id"],
+        partner.json()["secret"],
+        town_name,
+        community_name,
+    )
 
 
 async def _unit(

@@ -61,8 +61,12 @@ async def test_a_new_resident_registers_is_verified_and_sees_pushed_points_on_ho
     await page.locator("[data-testid=phone] input").fill(phone)
     await page.locator("[data-testid=password] input").fill(PASSWORD)
     await page.locator("[data-testid=name] input").fill("周新民")
-    await page.get_by_test_id("town").get_by_role("radio", name="西城街道").click()
-    await page.get_by_test_id("community").get_by_role("radio", name="小北街社区").click()
+    await page.get_by_test_id("town").get_by_role("radio", name=scene.town_name, exact=True).click()
+    await (
+        page.get_by_test_id("community")
+        .get_by_role("radio", name=scene.community_name, exact=True)
+        .click()
+    )
     await page.locator("uni-button", has_text="注册并登录").click()
     await expect(page.get_by_test_id("verify-hint")).to_contain_text("完成实名认证")
 
