@@ -88,7 +88,8 @@ test: install browsers
 	$(RUN) lint-imports || status=1; \
 	wait $$web || { echo "web build or tests failed:"; status=1; }; cat .artifacts/web.log; \
 	$(RUN) python -m deploy run --profile test -- \
-		$(RUN) python -m pytest -q -p no:cacheprovider --durations=20 || status=1; \
+		$(RUN) python -m pytest -q -p no:cacheprovider --durations=20 \
+		--junitxml=.artifacts/pytest.xml || status=1; \
 	exit $$status
 
 # Proof that the suite does not depend on the day it runs: PostgreSQL, every service, the

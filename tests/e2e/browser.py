@@ -40,8 +40,11 @@ BLOCKING = {"serious", "critical"}
 # Chrome cancelling a request (navigation, a closed stream) is not a failure.
 CANCELLED = "net::ERR_ABORTED"
 # No finite animation (a toast fading in, a page sliding) is running; spinners loop forever.
+# A toast is transient chrome over the screen (its colours are set in App.vue): measured half
+# faded in or out it would fail contrast, so the check waits for it to go.
 SETTLED = """() => document.getAnimations().every(
-    (a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"""
+    (a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)
+  && ![...document.querySelectorAll('.uni-toast')].some((t) => t.checkVisibility())"""
 
 
 def chromium_path() -> str:
@@ -114,9 +117,9 @@ class WebSession:
         )
         return [v for v in result if v.get("impact") in BLOCKING]
 
-    async def settle(self, timeout: float = 5.0) -> None:
-        """Until no finite animation runs (polled from here: the page's CSP forbids the eval
-        that `wait_for_function` needs)."""
+    async def settle(self, timeout: float = 8.0) -> None:
+        """Until no finite animation runs and no toast shows (polled from here: the page's CSP
+        forbids the eval that `wait_for_function` needs)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while not await self.page.evaluate(SETTLED):
             if asyncio.get_running_loop().time() > deadline:
