@@ -44,7 +44,8 @@ CANCELLED = "net::ERR_ABORTED"
 # faded in or out it would fail contrast, so the check waits for it to go.
 SETTLED = """() => document.getAnimations().every(
     (a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)
-  && ![...document.querySelectorAll('.uni-toast')].some((t) => t.checkVisibility())"""
+  && ![...document.querySelectorAll('.uni-toast, .uni-simple-toast__text')]
+    .some((t) => t.checkVisibility())"""
 
 
 def chromium_path() -> str:
@@ -137,7 +138,10 @@ class WebSession:
         report = {
             mode: [
                 f"{v['id']} ({v['impact']}): {v['help']} — "
-                + "; ".join(str(n.get("target")) for n in v.get("nodes", [])[:3])
+                + "; ".join(
+                    f"{n.get('target')} {str(n.get('html'))[:160]} {n.get('failureSummary', '')}"
+                    for n in v.get("nodes", [])[:3]
+                )
                 for v in violations
             ]
             for mode, violations in found.items()
