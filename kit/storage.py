@@ -12,6 +12,8 @@ import os
 import re
 import tempfile
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Protocol
@@ -42,6 +44,18 @@ def new_key(prefix: str, *, now: datetime | None = None) -> str:
     """A fresh server-made key, `<prefix>/<yyyy>/<mm>/<uuid>` (months keep directories small)."""
     at = now or datetime.now(UTC)
     return check_key(f"{prefix}/{at:%Y}/{at:%m}/{uuid.uuid4().hex}")
+
+
+@asynccontextmanager
+async def stored_for_commit(storage: Storage, key: str, data: bytes) -> AsyncIterator[None]:
+    """Store `data` under `key` for the row the block commits; if the block fails the file goes
+    again, so a failed commit leaves no orphan (a crash may, never a row without its file)."""
+    await storage.put(key, data)
+    try:
+        yield
+    except BaseException:
+        await storage.delete(key)
+        raise
 
 
 def check_key(key: str) -> str:

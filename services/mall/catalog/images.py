@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kit.auth import Principal
 from kit.content_types import IMAGES, check_image, require_type
 from kit.errors import NotFound
-from kit.storage import Storage, StoredObjectMissing, new_key
+from kit.storage import Storage, StoredObjectMissing, new_key, stored_for_commit
 from kit.uploads import MIB, MULTIPART_SLACK
 from services.mall.catalog import access
 from services.mall.catalog.models import Item
@@ -29,13 +29,9 @@ async def replace(
     mime = require_type(data, IMAGES, field="file", detail=WRONG_TYPE)
     check_image(data, mime, field="file")
     old, key = item.image_key, new_key("mall-items", now=now)
-    await storage.put(key, data)
-    try:
+    async with stored_for_commit(storage, key, data):
         item.image_key, item.image_type, item.updated_at = key, mime, now
         await session.commit()
-    except BaseException:
-        await storage.delete(key)
-        raise
     if old is not None:
         await storage.delete(old)
 

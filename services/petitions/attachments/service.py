@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kit.auth import Principal
 from kit.content_types import check_image, require_type
 from kit.errors import Conflict, Invalid, NotFound
-from kit.storage import Storage, StoredObjectMissing, new_key
+from kit.storage import Storage, StoredObjectMissing, new_key, stored_for_commit
 from services.petitions.attachments import rules
 from services.petitions.attachments.models import Attachment
 from services.petitions.cases import access
@@ -98,13 +98,9 @@ async def upload(
         storage_key=new_key("petitions", now=now),
         created_at=now,
     )
-    await storage.put(attachment.storage_key, data)
-    try:
+    async with stored_for_commit(storage, attachment.storage_key, data):
         session.add(attachment)
         await session.commit()
-    except BaseException:
-        await storage.delete(attachment.storage_key)
-        raise
     return attachment
 
 

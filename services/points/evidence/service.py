@@ -15,7 +15,7 @@ from kit.auth import Principal, Role
 from kit.content_types import check_image, require_type
 from kit.deps import StaffScope
 from kit.errors import Conflict, Invalid, NotFound
-from kit.storage import Storage, StoredObjectMissing, new_key
+from kit.storage import Storage, StoredObjectMissing, new_key, stored_for_commit
 from services.points.base import LOCAL
 from services.points.claims.models import Claim
 from services.points.evidence import rules
@@ -46,13 +46,9 @@ async def upload(
         storage_key=new_key("points-evidence", now=now),
         created_at=now,
     )
-    await storage.put(evidence.storage_key, data)
-    try:
+    async with stored_for_commit(storage, evidence.storage_key, data):
         session.add(evidence)
         await session.commit()
-    except BaseException:
-        await storage.delete(evidence.storage_key)
-        raise
     return evidence
 
 
