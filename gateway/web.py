@@ -1,4 +1,5 @@
-"""The residents' H5 app, served by the gateway at `/` beside the API under `/api/`.
+"""The residents' H5 app, served by the gateway at `/` beside the API under `/api/`, and the
+staff console at `/console/`.
 
 `index.html` is never cached (a new release shows at the next open); the hashed bundles under
 `/assets/` are cached for a year; both are gzip-compressed when the browser accepts it. The
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
@@ -49,6 +50,17 @@ class CachedFiles:
         await self.files(scope, receive, cached)
 
 
+def page(index: Path | None, missing: str) -> Response:
+    """An app's index.html: never cached, under the CSP; a 404 problem while it is not built."""
+    if index is None or not index.is_file():
+        return problem(404, detail=missing)
+    return FileResponse(
+        index,
+        media_type="text/html; charset=utf-8",
+        headers={"Cache-Control": "no-cache", "Content-Security-Policy": APP_CSP},
+    )
+
+
 def install_web_app(app: FastAPI, root: Path | None) -> None:
     """Serve the built H5 app from `root` (its `index.html` and asset folders)."""
     index = root / "index.html" if root is not None else None
@@ -56,13 +68,7 @@ def install_web_app(app: FastAPI, root: Path | None) -> None:
     @app.get("/", include_in_schema=False)
     @app.get("/index.html", include_in_schema=False)
     async def app_page() -> Response:
-        if index is None or not index.is_file():
-            return problem(404, detail="居民端尚未构建：在 web/resident 运行 npm run build:h5")
-        return FileResponse(
-            index,
-            media_type="text/html; charset=utf-8",
-            headers={"Cache-Control": "no-cache", "Content-Security-Policy": APP_CSP},
-        )
+        return page(index, "居民端尚未构建：在 web/resident 运行 npm run build:h5")
 
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon() -> Response:
@@ -75,3 +81,19 @@ def install_web_app(app: FastAPI, root: Path | None) -> None:
         cache = IMMUTABLE if name == "assets" else "public, max-age=3600"
         if (root / name).is_dir():  # a bundle built later is served after a restart
             app.mount(f"/{name}", CachedFiles(root / name, cache), name=f"web-{name}")
+
+
+def install_console(app: FastAPI, root: Path | None) -> None:
+    """Serve the built staff console from `root` at `/console/` (hash routes: one page)."""
+    index = root / "index.html" if root is not None else None
+
+    @app.get("/console", include_in_schema=False)
+    async def console_bare() -> Response:
+        return RedirectResponse("/console/", status_code=308)
+
+    @app.get("/console/", include_in_schema=False)
+    async def console_page() -> Response:
+        return page(index, "工作台尚未构建：在 web/console 运行 npm run build")
+
+    if root is not None and (root / "assets").is_dir():
+        app.mount("/console/assets", CachedFiles(root / "assets", IMMUTABLE), name="console-assets")

@@ -78,6 +78,8 @@ class WebSession:
     name: str
     problems: list[str] = field(default_factory=list)
     allowed: list[tuple[str, int]] = field(default_factory=list)
+    axe_source: Path = AXE
+    settled_check: str = SETTLED
 
     def allow_status(self, fragment: str, status: int) -> None:
         """An answer the journey expects (a refused wrong password, say) is not a failure."""
@@ -112,7 +114,7 @@ class WebSession:
         await self.settle()
         if not await self.page.evaluate("typeof window.axe !== 'undefined'"):
             # Evaluated over the DevTools protocol: the app's CSP (no inline scripts) stays on.
-            await self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+            await self.page.evaluate(self.axe_source.read_text(encoding="utf-8") + "\n;0")
         result = await self.page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
         )
@@ -122,7 +124,7 @@ class WebSession:
         """Until no finite animation runs and no toast shows (polled from here: the page's CSP
         forbids the eval that `wait_for_function` needs)."""
         deadline = asyncio.get_running_loop().time() + timeout
-        while not await self.page.evaluate(SETTLED):
+        while not await self.page.evaluate(self.settled_check):
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(f"the screen kept animating for {timeout} s")
             await asyncio.sleep(0.05)
@@ -181,6 +183,22 @@ class WebSession:
         return [p for p in self.problems if not any(e in p for e in echoes)]
 
 
+async def watched(session: WebSession) -> WebSession:
+    """Record every console error, page error, failed request and refused answer."""
+    page = session.page
+    page.set_default_timeout(30_000)  # a loaded 2-core CI machine
+    page.on("console", session.on_console)
+    page.on("pageerror", session.on_page_error)
+    page.on("requestfailed", session.on_request_failed)
+    page.on("response", session.on_response)
+    return session
+
+
+def assert_clean(session: WebSession) -> None:
+    problems = session.unexpected()
+    assert not problems, "the journey hit errors:\n" + "\n".join(problems)
+
+
 @pytest.fixture
 async def web(
     browser: Browser, platform: Platform, request: pytest.FixtureRequest
@@ -192,16 +210,11 @@ async def web(
         is_mobile=True,
         has_touch=True,
     )
-    page = await context.new_page()
-    page.set_default_timeout(30_000)  # a loaded 2-core CI machine
-    session = WebSession(page, platform.gateway, request.node.name)
-    page.on("console", session.on_console)
-    page.on("pageerror", session.on_page_error)
-    page.on("requestfailed", session.on_request_failed)
-    page.on("response", session.on_response)
+    session = await watched(
+        WebSession(await context.new_page(), platform.gateway, request.node.name)
+    )
     try:
         yield session
     finally:
         await context.close()
-    problems = session.unexpected()
-    assert not problems, "the journey hit errors:\n" + "\n".join(problems)
+    assert_clean(session)

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from tests.e2e.browser import browser, web  # noqa: F401  (fixtures for test_web_*)
+from tests.e2e.console import console, open_console  # noqa: F401  (fixtures for test_console_*)
 from tests.e2e.platform import Platform
 from tests.e2e.scene import Scene, prepare
 from tests.e2e.sharing import (

@@ -86,6 +86,7 @@ class Scene:
     # Names as residents pick them when registering: unique per scene (platforms are shared).
     town_name: str = ""
     community_name: str = ""
+    staff_phone: str = ""  # the community_staff member's, for signing in through a browser
 
     async def login(self, phone: str, password: str = PASSWORD) -> dict[str, str]:
         answer = await self.gw.post(
@@ -199,6 +200,7 @@ async def prepare(gw: httpx.AsyncClient) -> Scene:
         partner.json()["secret"],
         town_name,
         community_name,
+        staff_phone,
     )
 
 

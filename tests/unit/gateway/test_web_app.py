@@ -1,4 +1,5 @@
-"""The residents' H5 app at `/`: public, cached as a release needs, the API untouched."""
+"""The residents' H5 app at `/` and the staff console at `/console/`: public, cached as a release
+needs, the API untouched."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import FastAPI
 
 from gateway.config import Settings
 from gateway.proxy import install_routing
-from gateway.web import install_web_app
+from gateway.web import install_console, install_web_app
 from kit.deps import install_auth
 from kit.web import create_web_app
 from tests.unit.kit.test_jwks import FakeIdentity
@@ -26,13 +27,14 @@ def built(root: Path) -> Path:
     return root
 
 
-def gateway(root: Path | None) -> FastAPI:
+def gateway(root: Path | None, console: Path | None = None) -> FastAPI:
     identity = FakeIdentity()
     identity.add_key("ed-1")
     app = create_web_app(service="gateway", title="t", api_prefix="")
     settings = Settings(service_urls={"points": ["http://127.0.0.1:9"]})
     install_routing(app, settings)
     install_web_app(app, root)
+    install_console(app, console)
     install_auth(app, identity.verifier())
     return app
 
@@ -88,3 +90,30 @@ async def test_an_unbuilt_app_is_a_clear_404_not_a_crash(tmp_path: Path):
 async def test_the_favicon_browsers_ask_for_is_an_empty_public_answer(tmp_path: Path):
     answer = await get(gateway(built(tmp_path)), "/favicon.ico")
     assert answer.status_code == 204
+
+
+async def test_the_console_is_served_at_its_own_path_beside_the_app(tmp_path: Path):
+    console = built(tmp_path / "console")
+    (console / "index.html").write_text("<title>善治工作台</title>", encoding="utf-8")
+    app = gateway(built(tmp_path / "app"), console)
+    page = await get(app, "/console/")
+    assert page.status_code == 200
+    assert "善治工作台" in page.text
+    assert page.headers["cache-control"] == "no-cache"
+    assert any("script-src 'self'" in p for p in page.headers.get_list("content-security-policy"))
+    bare = await get(app, "/console")
+    assert bare.status_code == 308
+    assert bare.headers["location"] == "/console/"
+    bundle = await get(app, "/console/assets/index-abc123.js")
+    assert bundle.status_code == 200
+    assert bundle.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert "川善治" in (await get(app, "/")).text  # the residents' app is untouched
+
+
+async def test_an_unbuilt_console_is_a_clear_404(tmp_path: Path):
+    app_root = built(tmp_path / "app")
+    answer = await get(gateway(app_root, tmp_path / "none"), "/console/")
+    assert answer.status_code == 404
+    assert "npm run build" in answer.json()["detail"]
+    missing = await get(gateway(app_root, None), "/console/assets/x.js")
+    assert missing.status_code in {401, 404}
