@@ -16,7 +16,7 @@ import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from playwright.async_api import (
@@ -46,6 +46,9 @@ SETTLED = """() => document.getAnimations().every(
     (a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)
   && ![...document.querySelectorAll('.uni-toast, .uni-simple-toast__text')]
     .some((t) => t.checkVisibility())"""
+
+
+S = TypeVar("S", bound="WebSession")
 
 
 def chromium_path() -> str:
@@ -183,7 +186,7 @@ class WebSession:
         return [p for p in self.problems if not any(e in p for e in echoes)]
 
 
-async def watched(session: WebSession) -> WebSession:
+async def watched(session: S) -> S:
     """Record every console error, page error, failed request and refused answer."""
     page = session.page
     page.set_default_timeout(30_000)  # a loaded 2-core CI machine
