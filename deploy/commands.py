@@ -184,6 +184,7 @@ def _print_apps(settings: DeploySettings, readiness: dict[str, float | None]) ->
         print(f"  {name:<10} {base}  docs {docs}  metrics {base}/metrics  ({state})")
     gateway = f"http://127.0.0.1:{settings.service_port('gateway')}"
     print(f"  {'居民端':<8} {gateway}/  (the residents' H5 app; demo logins in README.md)")
+    print(f"  {'工作台':<8} {gateway}/console/  (the staff console; staff logins in README.md)")
 
 
 def _print_infra(endpoints: Endpoints) -> None:
