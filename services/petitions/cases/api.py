@@ -94,6 +94,7 @@ async def list_petitions(
     session: Session,
     community_id: uuid.UUID | None = None,
     status: StatusFilter | None = None,
+    category_id: uuid.UUID | None = None,
     assignee: Annotated[str | None, Query(pattern="^me$")] = None,
     mine: bool = False,
     overdue: bool | None = None,
@@ -105,6 +106,7 @@ async def list_petitions(
     query = ListQuery(
         community_id=community_id,
         status=status,
+        category_id=category_id,
         mine=mine,
         assigned_to_me=assignee == "me",
         overdue=overdue,

@@ -38,6 +38,7 @@ StatusFilter = Literal[
 class ListQuery:
     community_id: uuid.UUID | None
     status: StatusFilter | None
+    category_id: uuid.UUID | None
     mine: bool
     assigned_to_me: bool
     overdue: bool | None
@@ -97,6 +98,8 @@ def _filters(stmt: Select[Petition], query: ListQuery) -> Select[Petition]:
         stmt = stmt.where(Petition.status.not_in(TERMINAL_STATES))
     elif query.status is not None:
         stmt = stmt.where(Petition.status == query.status)
+    if query.category_id is not None:
+        stmt = stmt.where(Petition.category_id == query.category_id)
     if query.overdue is not None:
         stmt = stmt.where(
             Petition.overdue_since.is_not(None)

@@ -87,6 +87,8 @@ async def test_lists_keep_to_the_callers_scope(petitions: PetitionsHarness) -> N
     assert await ids(other_staff, "") == {theirs}
     assert await ids(staff, "status=open") == {mine}
     assert await ids(staff, "status=closed") == set()
+    assert await ids(staff, f"category_id={cat['id']}") == {mine}
+    assert await ids(staff, f"category_id={other_cat['id']}") == set()
     refused = await petitions.client.get(
         f"/api/petitions?community_id={other.id}", headers=staff.headers
     )
