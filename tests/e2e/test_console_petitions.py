@@ -5,6 +5,7 @@ another community see none of it and are refused when they act on it."""
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from typing import Any
@@ -17,6 +18,8 @@ from tests.e2e.tenants import id_number
 from tests.e2e.test_petitions_flow import synced, verified_resident
 from tests.unit.kit.images import png
 
+# The test stack shares two cores with other runs: answers may take a while.
+WAIT = 30_000
 REPLY = "已联系环卫所清运，并增加东门垃圾桶两个，每日早晚各清运一次。"
 
 
@@ -55,7 +58,7 @@ async def raised_with_photo(scene: Scene, me: dict[str, str], category: str, tit
 
 async def resolved_count(console: ConsoleSession, community: str) -> int:
     cell = console.page.get_by_test_id(f"resolved-{community}")
-    await expect(cell).to_have_text(r"^\d+$")
+    await expect(cell).to_have_text(re.compile(r"^\d+$"), timeout=WAIT)
     return int(await cell.inner_text())
 
 
@@ -67,14 +70,14 @@ async def choose(console: ConsoleSession, select: Locator, option: str) -> None:
 async def act(console: ConsoleSession, action: str) -> Locator:
     await console.page.get_by_test_id(f"action-{action}").click()
     dialog = console.page.get_by_role("dialog")
-    await expect(dialog).to_be_visible()
+    await expect(dialog).to_be_visible(timeout=WAIT)
     return dialog
 
 
 async def send(console: ConsoleSession, dialog: Locator, status: str) -> None:
     await dialog.get_by_test_id("action-submit").click()
-    await expect(dialog).to_be_hidden()
-    await expect(console.page.get_by_test_id("petition-status")).to_have_text(status)
+    await expect(dialog).to_be_hidden(timeout=WAIT)
+    await expect(console.page.get_by_test_id("petition-status")).to_have_text(status, timeout=WAIT)
 
 
 async def petition_as(scene: Scene, pid: str, headers: dict[str, str]) -> dict[str, Any]:
@@ -97,19 +100,23 @@ async def test_staff_resolve_a_residents_petition_and_the_dashboard_moves(
     before = await resolved_count(console, scene.community_id)
     chart = console.page.get_by_test_id("chart-status").locator("[role=img]")
     summary = f"各社区诉求按状态：{scene.community_name} 共 1 件（待受理 1）"
-    await expect(chart).to_have_attribute("aria-label", summary)
+    await expect(chart).to_have_attribute("aria-label", summary, timeout=WAIT)
     await console.check_a11y("petitions dashboard")
     await console.screenshot("petitions-dashboard-before")
 
     await console.go("/petitions")
     row = console.page.get_by_test_id(f"open-{pid}")
-    await expect(row).to_have_text(title)
+    await expect(row).to_have_text(title, timeout=WAIT)
     await console.check_a11y("petitions workbench")
     await console.screenshot("petitions-workbench")
     await row.click()
-    await expect(console.page.get_by_test_id("petition-status")).to_have_text("待受理")
-    await expect(console.page.get_by_test_id("petition-photo")).to_have_count(1)
-    await expect(console.page.get_by_test_id("petition-content")).to_contain_text("东门垃圾桶满溢")
+    await expect(console.page.get_by_test_id("petition-status")).to_have_text(
+        "待受理", timeout=WAIT
+    )
+    await expect(console.page.get_by_test_id("petition-photo")).to_have_count(1, timeout=WAIT)
+    await expect(console.page.get_by_test_id("petition-content")).to_contain_text(
+        "东门垃圾桶满溢", timeout=WAIT
+    )
     await console.check_a11y("petition case")
     await console.screenshot("petitions-case")
 
@@ -120,18 +127,20 @@ async def test_staff_resolve_a_residents_petition_and_the_dashboard_moves(
 
     dialog = await act(console, "progress")
     await dialog.locator("#action-text").fill("已通知环卫所，今日下午清运。")
-    await dialog.locator("input[type=file]").set_input_files(
+    await dialog.get_by_test_id("action-photo-input").set_input_files(
         files=[{"name": "site.png", "mimeType": "image/png", "buffer": png((8, 6))}]
     )
-    await expect(dialog.locator(".el-upload-list__item.is-success")).to_have_count(1)
+    await expect(dialog.get_by_test_id("photo-done")).to_have_count(1, timeout=WAIT)
     await console.check_a11y("petition progress dialog")
     await send(console, dialog, "办理中")
-    await expect(console.page.get_by_test_id("entry-progress")).to_contain_text("今日下午清运")
+    await expect(console.page.get_by_test_id("entry-progress")).to_contain_text(
+        "今日下午清运", timeout=WAIT
+    )
 
     dialog = await act(console, "resolve")
     await dialog.locator("#action-text").fill(REPLY)
     await send(console, dialog, "已办结")
-    await expect(console.page.get_by_test_id("entry-reply")).to_contain_text(REPLY)
+    await expect(console.page.get_by_test_id("entry-reply")).to_contain_text(REPLY, timeout=WAIT)
     await console.screenshot("petitions-case-resolved")
 
     # The API agrees, for staff and for the resident who raised it.
@@ -145,7 +154,7 @@ async def test_staff_resolve_a_residents_petition_and_the_dashboard_moves(
 
     await console.go("/petitions/dashboard")
     await expect(console.page.get_by_test_id(f"resolved-{scene.community_id}")).to_have_text(
-        str(before + 1)
+        str(before + 1), timeout=WAIT
     )
     await console.check_a11y("petitions dashboard after")
     await console.screenshot("petitions-dashboard-after")
@@ -155,8 +164,11 @@ async def test_staff_resolve_a_residents_petition_and_the_dashboard_moves(
     stranger = await open_console("other-community")
     await stranger.sign_in(other.staff_phone, PASSWORD)
     await stranger.go("/petitions")
-    await expect(stranger.page.get_by_test_id("petitions-table")).to_contain_text("暂无诉求")
-    await expect(stranger.page.get_by_test_id(f"open-{pid}")).to_have_count(0)
+    await expect(stranger.page.get_by_test_id("refresh")).to_be_enabled(timeout=WAIT)
+    await expect(stranger.page.get_by_test_id("petitions-table")).to_contain_text(
+        "暂无诉求", timeout=WAIT
+    )
+    await expect(stranger.page.get_by_test_id(f"open-{pid}")).to_have_count(0, timeout=WAIT)
     await stranger.check_a11y("petitions workbench, other community")
     await stranger.screenshot("petitions-workbench-other")
     refused = await scene.gw.post(
@@ -165,6 +177,8 @@ async def test_staff_resolve_a_residents_petition_and_the_dashboard_moves(
     assert refused.status_code == 404, refused.text
     stranger.allow_status(f"/api/petitions/{pid}", 404)
     await stranger.go(f"/petitions/{pid}")
-    await expect(stranger.page.get_by_role("alert")).to_contain_text("诉求不存在或无权查看")
-    await expect(stranger.page.get_by_test_id("action-note")).to_have_count(0)
+    await expect(stranger.page.get_by_role("alert")).to_contain_text(
+        "诉求不存在或无权查看", timeout=WAIT
+    )
+    await expect(stranger.page.get_by_test_id("action-note")).to_have_count(0, timeout=WAIT)
     print(f"console petitions journey: {time.monotonic() - started:.1f} s")
