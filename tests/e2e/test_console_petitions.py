@@ -10,7 +10,7 @@ import time
 import uuid
 from typing import Any
 
-from playwright.async_api import Locator, expect
+from playwright.async_api import FilePayload, Locator, expect
 
 from tests.e2e.console import ConsoleSession, OpenConsole
 from tests.e2e.scene import PASSWORD, Scene, fresh_id_serial, fresh_phone, prepare
@@ -127,9 +127,8 @@ async def test_staff_resolve_a_residents_petition_and_the_dashboard_moves(
 
     dialog = await act(console, "progress")
     await dialog.locator("#action-text").fill("已通知环卫所，今日下午清运。")
-    await dialog.get_by_test_id("action-photo-input").set_input_files(
-        files=[{"name": "site.png", "mimeType": "image/png", "buffer": png((8, 6))}]
-    )
+    photo: FilePayload = {"name": "site.png", "mimeType": "image/png", "buffer": png((8, 6))}
+    await dialog.get_by_test_id("action-photo-input").set_input_files(files=[photo])
     await expect(dialog.get_by_test_id("photo-done")).to_have_count(1, timeout=WAIT)
     await console.check_a11y("petition progress dialog")
     await send(console, dialog, "办理中")
