@@ -107,6 +107,7 @@ async def test_staff_resolve_a_residents_petition_and_the_dashboard_moves(
     await console.go("/petitions")
     row = console.page.get_by_test_id(f"open-{pid}")
     await expect(row).to_have_text(title, timeout=WAIT)
+    await expect(console.page.locator("#tab-submitted")).to_have_text("待受理 (1)", timeout=WAIT)
     await console.check_a11y("petitions workbench")
     await console.screenshot("petitions-workbench")
     await row.click()

@@ -91,6 +91,20 @@ export const QUEUES: Queue[] = [
   { key: 'escalated', label: '督办件', query: { escalated: true } },
 ]
 
+export interface QueueCounts {
+  by_status: Record<string, number>
+  open: number
+  escalated: number
+  overdue: number
+}
+
+/** A tab's label with how many it holds, when the counts are known: `待受理 (3)`. */
+export function queueLabel(queue: Queue, counts: QueueCounts | null): string {
+  if (!counts) return queue.label
+  const n = queue.key === 'open' ? counts.open : queue.key === 'escalated' ? counts.escalated : counts.by_status[queue.key]
+  return n === undefined ? queue.label : `${queue.label} (${n})`
+}
+
 export interface PetitionRow {
   id: string
   community_id: string

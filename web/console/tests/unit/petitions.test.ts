@@ -5,6 +5,8 @@ import {
   orderQueue,
   overdueFirst,
   periodErrors,
+  QUEUES,
+  queueLabel,
   satisfactionChart,
   speedChart,
   staffActions,
@@ -70,6 +72,18 @@ describe('the queue', () => {
     const third = await overdueFirst(fetch, second.next_cursor)
     expect(third).toEqual({ items: ['n2'], next_cursor: null })
     expect(asked).toEqual(['true:', 'true:x', 'false:', 'false:y'])
+  })
+
+  it('labels each tab with its count once the counts are known', () => {
+    const counts = { by_status: { submitted: 3, resolved: 0 }, open: 5, escalated: 1, overdue: 2 }
+    const label = (key: string) => queueLabel(QUEUES.find((q) => q.key === key)!, counts)
+    expect([label('open'), label('submitted'), label('resolved'), label('escalated')]).toEqual([
+      '全部未结 (5)',
+      '待受理 (3)',
+      '待评价 (0)',
+      '督办件 (1)',
+    ])
+    expect(queueLabel(QUEUES[1], null)).toBe('待受理')
   })
 
   it('offers staff only the actions the petition allows them, in button order', () => {
