@@ -21,6 +21,7 @@ from services.petitions.cases.schemas import (
     PetitionCreate,
     PetitionOut,
     PetitionPage,
+    QueueCounts,
     SupportOut,
 )
 from services.petitions.cases.service import Draft, submit
@@ -94,6 +95,7 @@ async def list_petitions(
     session: Session,
     community_id: uuid.UUID | None = None,
     status: StatusFilter | None = None,
+    category_id: uuid.UUID | None = None,
     assignee: Annotated[str | None, Query(pattern="^me$")] = None,
     mine: bool = False,
     overdue: bool | None = None,
@@ -105,6 +107,7 @@ async def list_petitions(
     query = ListQuery(
         community_id=community_id,
         status=status,
+        category_id=category_id,
         mine=mine,
         assigned_to_me=assignee == "me",
         overdue=overdue,
@@ -113,6 +116,30 @@ async def list_petitions(
         limit=limit,
     )
     return await reads.page(session, principal, query)
+
+
+@router.get("/counts")
+async def queue_counts(
+    principal: CurrentPrincipal,
+    session: Session,
+    community_id: uuid.UUID | None = None,
+    category_id: uuid.UUID | None = None,
+    assignee: Annotated[str | None, Query(pattern="^me$")] = None,
+) -> QueueCounts:
+    """The workbench's tab counts: the staff queue (or `assignee=me`) by state, escalated and
+    overdue, over the same scope and filters as the list."""
+    query = ListQuery(
+        community_id=community_id,
+        status=None,
+        category_id=category_id,
+        mine=False,
+        assigned_to_me=assignee == "me",
+        overdue=None,
+        escalated=None,
+        cursor=None,
+        limit=1,
+    )
+    return await reads.counts(session, principal, query)
 
 
 @router.get("/public")

@@ -210,6 +210,15 @@ class PetitionPage(BaseModel):
     next_cursor: str | None
 
 
+class QueueCounts(BaseModel):
+    """How many petitions of a staff queue are in each state, and flagged."""
+
+    by_status: dict[str, int] = Field(description="各状态的诉求数（含 0）")
+    open: int = Field(description="未结（不含不予受理、撤回、结案）")
+    escalated: int = Field(description="已上报督办")
+    overdue: int = Field(description="已逾期")
+
+
 class SupportOut(BaseModel):
     petition_id: uuid.UUID
     supported: bool

@@ -87,6 +87,16 @@ async def test_lists_keep_to_the_callers_scope(petitions: PetitionsHarness) -> N
     assert await ids(other_staff, "") == {theirs}
     assert await ids(staff, "status=open") == {mine}
     assert await ids(staff, "status=closed") == set()
+    assert await ids(staff, f"category_id={cat['id']}") == {mine}
+    assert await ids(staff, f"category_id={other_cat['id']}") == set()
+    counted = await petitions.client.get("/api/petitions/counts", headers=staff.headers)
+    assert counted.status_code == 200, counted.text
+    assert counted.json()["by_status"]["submitted"] == 1
+    assert (counted.json()["open"], counted.json()["escalated"]) == (1, 0)
+    elsewhere_counts = await petitions.client.get(
+        f"/api/petitions/counts?category_id={cat['id']}", headers=other_staff.headers
+    )
+    assert elsewhere_counts.json()["open"] == 0
     refused = await petitions.client.get(
         f"/api/petitions?community_id={other.id}", headers=staff.headers
     )
