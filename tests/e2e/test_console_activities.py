@@ -54,7 +54,7 @@ async def _organise(console: ConsoleSession, title: str) -> tuple[str, datetime]
         await page.locator(field).fill(_wall(at))
         await page.locator(field).press("Enter")
     await page.get_by_test_id("activity-create").click()
-    await page.wait_for_url("**/console/#/activities/*")
+    await page.wait_for_url(re.compile(r"#/activities/[0-9a-f-]{36}$"))
     await expect(page.get_by_test_id("activity-state")).to_have_text("报名中")
     return page.url.rsplit("/", 1)[-1], starts + LASTS
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import time
 from datetime import datetime
 from pathlib import Path
@@ -63,7 +64,7 @@ async def _write_and_publish(console: ConsoleSession, title: str) -> str:
     await expect(page.get_by_test_id("notice-table")).to_be_visible()
     await console.check_a11y("notices list")
     await page.get_by_test_id("notice-new").click()
-    await page.locator("#notice-category").click()
+    await page.locator(".el-select", has=page.locator("#notice-category")).click()
     await page.get_by_role("option", name="财务公开").click()
     await page.locator("#notice-title").fill(title)
     await page.locator("#notice-body").fill("## 收支情况\n\n本季度收支如下，**请各户确认**。")
@@ -90,7 +91,7 @@ async def _write_and_publish(console: ConsoleSession, title: str) -> str:
     await page.get_by_test_id("notice-require-ack").click()
     await console.check_a11y("notice editor")
     await page.get_by_test_id("notice-save").click()
-    await page.wait_for_url("**/console/#/notices/*")
+    await page.wait_for_url(re.compile(r"#/notices/[0-9a-f-]{36}$"))
     await expect(page.get_by_test_id("notice-state")).to_have_text("草稿")
     notice_id = page.url.rsplit("/", 1)[-1]
     await console.screenshot("notice-editor")
