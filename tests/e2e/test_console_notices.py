@@ -21,6 +21,7 @@ from playwright.async_api import expect
 from tests.e2e.console import ConsoleSession, OpenConsole
 from tests.e2e.scene import PASSWORD, SHANGHAI, Scene, fresh_phone, prepare
 
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"  # a voucher scan, in short
 SEEN_WITHIN = 30.0  # seconds for identity's events to reach notices' projection
 
 
@@ -94,6 +95,10 @@ async def _write_and_publish(console: ConsoleSession, title: str) -> str:
     await page.wait_for_url(re.compile(r"#/notices/[0-9a-f-]{36}$"))
     await expect(page.get_by_test_id("notice-state")).to_have_text("草稿")
     notice_id = page.url.rsplit("/", 1)[-1]
+    await page.get_by_test_id("attachment-input").set_input_files(
+        files=[{"name": "收支凭证.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    await expect(page.get_by_test_id("notice-attachments")).to_contain_text("application/pdf")
     await console.screenshot("notice-editor")
     await page.get_by_test_id("notice-publish").click()
     await page.get_by_role("dialog").get_by_role("button", name="发布").click()
@@ -114,6 +119,7 @@ async def test_staff_publish_a_notice_and_follow_up_who_has_not_acknowledged(
     assert stored["status"] == "published" and stored["require_ack"] is True
     assert stored["sheet"]["closing_balance_fen"] == 320025
     assert stored["sheet"]["total_expense_fen"] == 30025
+    assert [a["content_type"] for a in stored["attachments"]] == ["application/pdf"]
     acked = await gw.post(f"/api/notices/{notice_id}/ack", json={}, headers=resident)
     assert acked.status_code == 200, acked.text
     await _poll(
