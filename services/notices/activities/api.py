@@ -41,9 +41,11 @@ def checkin_key(request: Request) -> bytes:
 CheckinKey = Annotated[bytes, Depends(checkin_key)]
 
 
-def _out(activity: Activity, waiting: int, mine: MySignup | None = None) -> ActivityOut:
+def _out(
+    activity: Activity, waiting: int, mine: MySignup | None = None, checked_in: int = 0
+) -> ActivityOut:
     out = ActivityOut.model_validate(activity)
-    return out.model_copy(update={"waiting": waiting, "my_signup": mine})
+    return out.model_copy(update={"waiting": waiting, "my_signup": mine, "checked_in": checked_in})
 
 
 async def _my_places(
@@ -113,7 +115,8 @@ async def read(
     activity = await service.visible(session, principal, activity_id)
     place = await service.place_of(session, activity.id, uuid.UUID(principal.sub))
     mine = await _mine(session, place)
-    return _out(activity, await service.waiting_count(session, activity.id), mine)
+    waiting = await service.waiting_count(session, activity.id)
+    return _out(activity, waiting, mine, await service.checked_in_count(session, activity.id))
 
 
 @router.get("/{activity_id}/participants", response_model=ParticipantPage)

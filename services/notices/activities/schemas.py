@@ -51,6 +51,9 @@ class ActivityOut(BaseModel):
     status: str
     confirmed: int
     waiting: int = 0
+    # Everyone checked in so far (sign-ups and walk-ins), for the check-in screen: counted
+    # when one activity is read (GET /activities/{id}); 0 in lists.
+    checked_in: int = 0
     created_at: datetime
     completed_at: datetime | None
     my_signup: MySignup | None = None

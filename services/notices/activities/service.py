@@ -96,6 +96,13 @@ async def waiting_count(session: AsyncSession, activity_id: uuid.UUID) -> int:
     return int((await session.execute(stmt)).scalar_one())
 
 
+async def checked_in_count(session: AsyncSession, activity_id: uuid.UUID) -> int:
+    stmt = select(func.count()).where(
+        Participant.activity_id == activity_id, Participant.checked_in_at.is_not(None)
+    )
+    return int((await session.execute(stmt)).scalar_one())
+
+
 async def place_of(
     session: AsyncSession, activity_id: uuid.UUID, resident_id: uuid.UUID
 ) -> Participant | None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from kit.deps import CurrentPrincipal
 from kit.errors import NotFound
 from kit.schemas import EmptyIn
-from services.notices.board import reads, service, sheet, views
+from services.notices.board import reads, receipt_people, receipts_xlsx, service, sheet, views
 from services.notices.board.models import Notice
 from services.notices.board.receipts import receipts as count_receipts
 from services.notices.board.rules import Category
@@ -19,6 +19,7 @@ from services.notices.board.schemas import (
     NoticeOut,
     NoticePage,
     NoticeUpdate,
+    ReceiptPersonPage,
     ReceiptsOut,
     WithdrawIn,
 )
@@ -167,6 +168,36 @@ async def notice_receipts(
     under the unit sees their grid's residents, to follow up in person."""
     notice, units = await service.receipts_scope(session, principal, notice_id)
     return await count_receipts(session, notice, units=units)
+
+
+@router.get("/{notice_id}/receipts/people")
+async def notice_receipt_people(
+    notice_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: Session,
+    state: receipt_people.ReceiptState | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ReceiptPersonPage:
+    """The residents counted in the receipts, one a row (`state`: read, unread, acked,
+    not_acked), for the follow-up list; scoped as the receipts are."""
+    notice, units = await service.receipts_scope(session, principal, notice_id)
+    return await receipt_people.people_page(
+        session, notice, units=units, state=state, cursor=cursor, limit=limit
+    )
+
+
+@router.get("/{notice_id}/receipts.xlsx", response_class=Response)
+async def receipts_xlsx_export(
+    notice_id: uuid.UUID, principal: CurrentPrincipal, session: Session
+) -> Response:
+    """The receipts as a workbook: counts, households to follow up, every resident."""
+    notice, units = await service.receipts_scope(session, principal, notice_id)
+    counts = await count_receipts(session, notice, units=units)
+    people = await receipt_people.everyone(session, notice, units=units)
+    content = receipts_xlsx.to_xlsx(notice.title, counts, people)
+    disposition = f'attachment; filename="notice-{notice_id}-receipts.xlsx"'
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
 
 
 @router.get("/{notice_id}/sheet.xlsx", response_class=Response)

@@ -163,6 +163,22 @@ class HouseholdToVisit(BaseModel):
     members: list[str]
 
 
+class ReceiptPerson(BaseModel):
+    """One resident a notice reaches and their receipt (times null: not yet)."""
+
+    resident_id: uuid.UUID
+    name: str
+    household_id: uuid.UUID | None
+    grid_id: uuid.UUID | None
+    read_at: datetime | None
+    acked_at: datetime | None
+
+
+class ReceiptPersonPage(BaseModel):
+    items: list[ReceiptPerson]
+    next_cursor: str | None
+
+
 class ReceiptsOut(BaseModel):
     """Counts over the residents the notice reaches, by community, grid (`id` null: residents
     who chose no grid) and household; the households where nobody acknowledged."""

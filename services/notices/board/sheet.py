@@ -11,6 +11,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kit.errors import Invalid
 from kit.spreadsheets import cell_text
@@ -97,6 +98,12 @@ def to_xlsx(title: str, sheet: dict[str, Any]) -> bytes:
     ws.append(["期间", sheet["period"]])
     for row in rows(sheet):
         ws.append(list(row))
+    format_cells(ws, (12, 30, 14, 14, 12, 30))
+    return saved(book)
+
+
+def format_cells(ws: Worksheet, widths: tuple[int, ...]) -> None:
+    """Texts stay text, amounts in yuan and dates formatted, columns widened."""
     for cells in ws.iter_rows():
         for cell in cells:
             if isinstance(cell.value, str):
@@ -106,8 +113,11 @@ def to_xlsx(title: str, sheet: dict[str, Any]) -> bytes:
                 cell.number_format = "#,##0.00"
             elif isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
-    for index, width in enumerate((12, 30, 14, 14, 12, 30), start=1):
+    for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def saved(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -53,6 +53,8 @@ async def test_the_code_on_the_screen_checks_a_resident_in_once(activities: Acti
     assert first.status_code == 200, first.text
     assert again.status_code == 200
     assert again.json()["checked_in_at"] == first.json()["checked_in_at"]
+    read = await activities.client.get(f"/api/activities/{act['id']}", headers=staff.headers)
+    assert read.json()["checked_in"] == 1  # the check-in screen's count, once per person
 
 
 async def test_wrong_old_and_foreign_codes_are_refused_naming_code(
