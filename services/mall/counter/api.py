@@ -119,6 +119,7 @@ async def fulfil_counter_order(
     community: the redemption answered 202 and points has since confirmed it. App orders are
     written off only by the pickup code the resident shows (POST /pickups): 409 here."""
     order = await service.fulfil_counter_order(session, scope, order_id, now=now)
-    answer = reads.view(scope.principal, order, config.pickup_qr_key.get_secret_value())
+    qr_key = config.pickup_qr_key.get_secret_value()
+    answer = await reads.staff_view(session, scope.principal, order, qr_key)
     await session.commit()
     return answer

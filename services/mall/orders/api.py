@@ -93,7 +93,9 @@ async def get_order(
     order_id: uuid.UUID, principal: CurrentPrincipal, session: Session, config: Config
 ) -> OrderOut:
     order = reads.visible(principal, await orders.by_id(session, order_id))
-    return reads.view(principal, order, config.pickup_qr_key.get_secret_value())
+    return await reads.staff_view(
+        session, principal, order, config.pickup_qr_key.get_secret_value()
+    )
 
 
 @router.post("/orders/{order_id}/cancel")
@@ -120,6 +122,6 @@ async def write_off(
     key = config.pickup_qr_key.get_secret_value()
     code = pickup.read_code(body.code, key)
     order = await pickup.write_off(session, scope, code=code, counter_id=body.counter_id, now=now)
-    answer = reads.view(scope.principal, order, key)
+    answer = await reads.staff_view(session, scope.principal, order, key)
     await session.commit()
     return answer
