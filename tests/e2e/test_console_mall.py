@@ -149,6 +149,7 @@ async def test_counter_redemption_by_phone_and_id_tail_takes_the_price(
             await page.get_by_test_id("redeem-retry").click()  # the same Idempotency-Key
     await expect(page.get_by_test_id("redeem-message")).to_have_text("兑换成功，请将商品交给居民")
     await expect(page.get_by_test_id("redeem-status")).to_have_text("已取货")
+    await expect(page.get_by_test_id("redeem-resident")).to_have_text(mask_name(f"居民{serial}"))
     await console.check_a11y("counter redemption done")
     await console.screenshot("redeem-done")
 
