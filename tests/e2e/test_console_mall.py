@@ -8,11 +8,13 @@ of these orders and cannot write this community's code off. axe on every screen.
 from __future__ import annotations
 
 import asyncio
+import struct
 import time
+import zlib
 from typing import Any
 
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import FilePayload, expect
 
 from kit.masking import mask_name
 from tests.e2e.console import ConsoleSession, OpenConsole
@@ -68,6 +70,20 @@ async def confirmed_order(scene: Scene, shelf: Shelf, me: Headers) -> dict[str, 
     order = await settled(scene.gw, me, placed.json()["id"])
     assert order["status"] == "confirmed" and order["pickup_code"], order
     return order
+
+
+def tiny_png() -> bytes:
+    """A 1×1 PNG, made here (the mall reads an image's type from its bytes)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xc0\x39\x2b")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 async def scan(console: ConsoleSession, code: str) -> None:
@@ -192,8 +208,16 @@ async def test_staff_keep_the_catalog_stock_and_reconciliation(
     await page.get_by_test_id(f"item-edit-{shelf.item_id}").click()
     await expect(page.locator("#item-name")).to_have_value("山西老陈醋")
     await console.check_a11y("item form")
-    await page.get_by_role("button", name="取消").click()
+    await page.locator("#item-image").set_input_files(
+        files=FilePayload(name="vinegar.png", mimeType="image/png", buffer=tiny_png())
+    )
+    async with page.expect_response("**/image") as put:
+        await page.get_by_test_id("item-save").click()
+    assert (await put.value).status == 200
+    await expect(page.get_by_test_id("item-dialog")).to_be_hidden()
     await console.screenshot("items")
+    item = await call(scene.gw, "GET", f"/api/mall/items/{shelf.item_id}", 200, headers=scene.staff)
+    assert item["image_url"], item
 
     before = await call(
         scene.gw, "GET", f"/api/mall/items/{shelf.item_id}", 200, headers=scene.staff
@@ -260,3 +284,16 @@ async def test_another_communitys_staff_see_none_of_it_and_cannot_write_it_off(
     assert seen["status"] == "confirmed"
     others = await call(scene.gw, "GET", "/api/mall/orders", 200, headers=other.staff)
     assert order["id"] not in [o["id"] for o in others["items"]]
+
+    # The community's own staff may cancel it (stock back, hold released), once.
+    own = await open_console("own")
+    await own.sign_in(scene.staff_phone, PASSWORD)
+    await own.go(f"/mall/orders/{order['id']}")
+    await expect(own.page.get_by_test_id("order-status")).to_have_text("待取货")
+    await own.page.get_by_test_id("order-cancel").click()
+    await own.check_a11y("cancel order")
+    await own.page.get_by_test_id("order-cancel-ok").click()
+    await expect(own.page.get_by_test_id("order-status")).to_have_text("已取消")
+    await expect(own.page.get_by_test_id("order-cancel")).to_have_count(0)
+    seen = await call(scene.gw, "GET", f"/api/mall/orders/{order['id']}", 200, headers=me)
+    assert seen["status"] == "cancelled"
