@@ -108,7 +108,8 @@ async def cancel_order(
     if not reads.is_owner(principal, order) and order.status != "confirmed":
         raise Forbidden("工作人员只能取消待取货的订单")
     await orders.cancel(session, order, by=uuid.UUID(principal.sub), now=now)
-    answer = reads.view(principal, order, config.pickup_qr_key.get_secret_value())
+    qr_key = config.pickup_qr_key.get_secret_value()
+    answer = await reads.staff_view(session, principal, order, qr_key)
     await session.commit()
     return answer
 
