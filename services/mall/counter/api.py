@@ -80,7 +80,7 @@ async def redeem_at_counter(
     order = await service.wait_for_points(factory, order_id, seconds=config.counter_wait_seconds)
     by = uuid.UUID(scope.principal.sub)
     order = await service.write_off_if_confirmed(factory, order_id, by=by, now=clock())
-    return _answer(scope, order, config.pickup_qr_key.get_secret_value())
+    return await _answer(factory, scope, order, config.pickup_qr_key.get_secret_value())
 
 
 def _scope(scope: StaffScope) -> str:
@@ -99,8 +99,11 @@ async def _claimed_order(
     return None if stored is None else uuid.UUID(stored.body["order_id"])
 
 
-def _answer(scope: StaffScope, order: Order, qr_key: str) -> JSONResponse:
-    seen = reads.view(scope.principal, order, qr_key)
+async def _answer(
+    factory: async_sessionmaker[AsyncSession], scope: StaffScope, order: Order, qr_key: str
+) -> JSONResponse:
+    async with factory() as session:  # the resident's masked name, for the operator to check
+        seen = await reads.staff_view(session, scope.principal, order, qr_key)
     answer = CounterRedemptionOut(
         **seen.model_dump(),
         outcome=rules.outcome(order.status),
@@ -119,6 +122,7 @@ async def fulfil_counter_order(
     community: the redemption answered 202 and points has since confirmed it. App orders are
     written off only by the pickup code the resident shows (POST /pickups): 409 here."""
     order = await service.fulfil_counter_order(session, scope, order_id, now=now)
-    answer = reads.view(scope.principal, order, config.pickup_qr_key.get_secret_value())
+    qr_key = config.pickup_qr_key.get_secret_value()
+    answer = await reads.staff_view(session, scope.principal, order, qr_key)
     await session.commit()
     return answer

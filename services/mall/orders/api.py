@@ -93,7 +93,9 @@ async def get_order(
     order_id: uuid.UUID, principal: CurrentPrincipal, session: Session, config: Config
 ) -> OrderOut:
     order = reads.visible(principal, await orders.by_id(session, order_id))
-    return reads.view(principal, order, config.pickup_qr_key.get_secret_value())
+    return await reads.staff_view(
+        session, principal, order, config.pickup_qr_key.get_secret_value()
+    )
 
 
 @router.post("/orders/{order_id}/cancel")
@@ -106,7 +108,8 @@ async def cancel_order(
     if not reads.is_owner(principal, order) and order.status != "confirmed":
         raise Forbidden("工作人员只能取消待取货的订单")
     await orders.cancel(session, order, by=uuid.UUID(principal.sub), now=now)
-    answer = reads.view(principal, order, config.pickup_qr_key.get_secret_value())
+    qr_key = config.pickup_qr_key.get_secret_value()
+    answer = await reads.staff_view(session, principal, order, qr_key)
     await session.commit()
     return answer
 
@@ -120,6 +123,6 @@ async def write_off(
     key = config.pickup_qr_key.get_secret_value()
     code = pickup.read_code(body.code, key)
     order = await pickup.write_off(session, scope, code=code, counter_id=body.counter_id, now=now)
-    answer = reads.view(scope.principal, order, key)
+    answer = await reads.staff_view(session, scope.principal, order, key)
     await session.commit()
     return answer

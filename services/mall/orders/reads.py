@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.auth import Principal
 from kit.errors import Forbidden, NotFound
+from kit.masking import mask_name
 from kit.pagination import decode_cursor, keyset_page
 from services.mall.deps import OPERATORS
+from services.mall.directory.models import Resident
 from services.mall.orders.models import Order
 from services.mall.orders.rules import OPEN_STATES
 from services.mall.orders.schemas import OrderOut, OrderPage, StatusFilter, order_out
@@ -36,6 +38,32 @@ def view(principal: Principal, order: Order, qr_key: str) -> OrderOut:
     return order_out(
         order, owner=is_owner(principal, order), qr_key=qr_key, staff=covers(principal, order)
     )
+
+
+async def named(
+    session: AsyncSession, principal: Principal, pairs: list[tuple[Order, OrderOut]]
+) -> list[OrderOut]:
+    """The answers with the resident's masked name on those the caller serves as staff."""
+    wanted = {o.resident_id for o, _ in pairs if covers(principal, o)}
+    names: dict[uuid.UUID, str] = {}
+    if wanted:
+        rows = await session.execute(
+            select(Resident.id, Resident.name).where(Resident.id.in_(wanted))
+        )
+        names = {rid: mask_name(name) for rid, name in rows.tuples()}
+    return [
+        out.model_copy(update={"resident_name": names.get(o.resident_id)})
+        if o.resident_id in wanted
+        else out
+        for o, out in pairs
+    ]
+
+
+async def staff_view(
+    session: AsyncSession, principal: Principal, order: Order, qr_key: str
+) -> OrderOut:
+    """One order as `view`, with the masked name when the caller serves its community."""
+    return (await named(session, principal, [(order, view(principal, order, qr_key))]))[0]
 
 
 @dataclass(frozen=True)
@@ -83,4 +111,5 @@ async def page(
     stmt = stmt.order_by(Order.placed_at.desc(), Order.id.desc()).limit(query.limit + 1)
     rows = list(await session.scalars(stmt))
     items, cursor = keyset_page(rows, query.limit, lambda o: (o.placed_at, o.id))
-    return OrderPage(items=[view(principal, o, qr_key) for o in items], next_cursor=cursor)
+    views = await named(session, principal, [(o, view(principal, o, qr_key)) for o in items])
+    return OrderPage(items=views, next_cursor=cursor)

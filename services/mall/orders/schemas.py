@@ -55,6 +55,8 @@ class OrderOut(BaseModel):
     confirmed_at: datetime | None
     closed_at: datetime | None
     allowed_actions: list[str] = Field(default_factory=list)
+    # Staff of the counter's community read whose order it is, masked (张*三), never in full.
+    resident_name: str | None = Field(default=None, description="居民姓名（脱敏），仅工作人员可见")
 
 
 OrderPage = Page[OrderOut]

@@ -100,6 +100,7 @@ async def test_phone_and_id_tail_find_the_resident(desk: MallHarness):
 
     assert answer.status_code == 201, answer.text
     assert answer.json()["status"] == "fulfilled"
+    assert answer.json()["resident_name"] == "李*爷"  # masked, for the operator to check
     assert await desk.wallet(who) == (70, 0)
 
 

@@ -37,6 +37,9 @@ async def test_order_with_enough_points_is_confirmed_then_picked_up_and_settled(
         f"/api/mall/orders/{order['id']}", headers=operator.headers
     )
     assert seen_by_staff.json()["pickup_code"] is None
+    # ...and whose it is, masked (李大爷 → 李*爷); the resident's own view has no such field.
+    assert seen_by_staff.json()["resident_name"] == "李*爷"
+    assert confirmed["resident_name"] is None
 
     code = confirmed["pickup_code"]
     written = await mall.client.post(
@@ -46,6 +49,7 @@ async def test_order_with_enough_points_is_confirmed_then_picked_up_and_settled(
     )
     assert written.status_code == 200, written.text
     assert written.json()["status"] == "fulfilled"
+    assert (written.json()["item_name"], written.json()["resident_name"]) == ("老陈醋", "李*爷")
     again = await mall.client.post(
         "/api/mall/pickups", json={"code": code}, headers=operator.headers
     )
