@@ -4,11 +4,13 @@ controls driven in the browser, the points API polled with a deadline."""
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from PIL import Image
 from playwright.async_api import Page
 
 from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE
@@ -94,3 +96,21 @@ async def fill_number(page: Page, selector: str, value: int) -> None:
     box = page.locator(selector)
     await box.fill(str(value))
     await box.press("Tab")
+
+
+async def evidence_photo(scene: Scene, me: Headers) -> str:
+    """A photo uploaded by the resident for a claim: the url the claim cites."""
+    data = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 120, 60)).save(data, format="PNG")
+    files = {"file": ("evidence.png", data.getvalue(), "image/png")}
+    answer = await scene.gw.post("/api/points/evidence", files=files, headers=me)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["url"])
+
+
+async def unmatched_of(scene: Scene, kind: str) -> str | None:
+    """The open unmatched row of the scene's community for this activity kind, if parked."""
+    path = f"/api/points/communities/{scene.community_id}/unmatched"
+    answer = await scene.gw.get(path, headers=scene.staff)
+    assert answer.status_code == 200, answer.text
+    return next((str(r["id"]) for r in answer.json() if r["activity_type"] == kind), None)

@@ -5,6 +5,7 @@ checked through the API; a staff member of another community sees and can do non
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -15,11 +16,13 @@ from tests.e2e.console_points import (
     account,
     community_admin,
     eventually,
+    evidence_photo,
     fill_number,
     find_resident,
     pick,
     postings,
     push_now,
+    unmatched_of,
     verified_resident,
 )
 from tests.e2e.scene import PASSWORD, SHANGHAI, Scene, fresh_phone, prepare
@@ -32,6 +35,10 @@ async def test_admin_publishes_a_list_version_that_scores_the_next_push(
     kind = f"垃圾分类{fresh_phone()[-4:]}"
     admin_phone = await community_admin(scene, "王建国")
     resident, phone, me = await verified_resident(scene, "周志愿")
+    # A kind no list version knows: parked for staff to map (below, in the console).
+    snow = f"扫雪除冰{fresh_phone()[-4:]}"
+    assert (await scene.push(push_now(phone, snow, scene.community_id))).status_code == 202
+    parked = await eventually(lambda: unmatched_of(scene, snow), "the unknown kind parked")
 
     await console.sign_in(admin_phone, PASSWORD)
     await publish_through_console(console, kind, today)
@@ -40,18 +47,17 @@ async def test_admin_publishes_a_list_version_that_scores_the_next_push(
     assert {i["code"]: i["points"] for i in shown["items"]}["VOL-ENV"] == 7
 
     # Both pushes are scored by version 2: the new item and the changed points value.
-    for push in (
-        push_now(phone, kind, scene.community_id),
-        push_now(phone, "环境整治", scene.community_id),
-    ):
+    pushes = [push_now(phone, k, scene.community_id) for k in (kind, "环境整治")]
+    for push in pushes:
         assert (await scene.push(push)).status_code == 202
-    scored = await eventually(lambda: _scored(scene, resident), "both pushes scored")
-    assert scored == {"GARBAGE": 6, "VOL-ENV": 7}
+    scored = await eventually(lambda: _scored(scene, resident, pushes), "both pushes scored")
+    assert scored == [("GARBAGE", 6), ("VOL-ENV", 7)]
+    await map_through_console(console, scene, resident, parked, snow)
 
     posting = await adjust_through_console(console.page, scene, resident)
     await reverse_through_console(console, scene, resident, posting)
     claim = await claim_reviewed_through_console(console, scene, me)
-    for path in ("/points/publicity", "/points/unmatched", "/points/red-lists"):
+    for path in ("/points/publicity", "/points/red-lists"):
         await console.go(path)
         await expect(console.page.locator(".el-table").first).to_be_visible()
         await console.check_a11y(path)
@@ -108,13 +114,34 @@ async def publish_through_console(console: ConsoleSession, kind: str, today: str
     await console.screenshot("points-rules")
 
 
-async def _scored(scene: Scene, resident: str) -> dict[str, int] | None:
-    found = {
-        p["item_code"]: p["score_delta"]
-        for p in await postings(scene, resident)
-        if p["source_type"] == "volunteer"
-    }
-    return found if len(found) == 2 else None
+async def _scored(
+    scene: Scene, resident: str, pushes: list[dict[str, Any]]
+) -> list[tuple[str, int]] | None:
+    """(item, points) of each push once all are posted (a posting's source id starts with its
+    push's event id)."""
+    found = {p["source_id"].split(":")[0]: p for p in await postings(scene, resident)}
+    posted = [found.get(push["id"]) for push in pushes]
+    return [(p["item_code"], p["score_delta"]) for p in posted if p] if all(posted) else None
+
+
+async def map_through_console(
+    console: ConsoleSession, scene: Scene, resident: str, parked: str, kind: str
+) -> None:
+    """Staff map the parked kind to an item: the volunteer is awarded by it."""
+    page = console.page
+    before = (await account(scene, resident))["balance"]
+    await console.go("/points/unmatched")
+    await expect(page.get_by_test_id("unmatched")).to_contain_text(kind)
+    await console.check_a11y("points unmatched")
+    await console.screenshot("unmatched")
+    await page.get_by_test_id(f"map-{parked}").click()
+    await pick(page, "unmatched-item", "环境整治志愿服务")
+    await page.get_by_test_id("unmatched-submit").click()
+    await expect(page.get_by_test_id("unmatched")).not_to_contain_text(kind)
+    assert await unmatched_of(scene, kind) is None
+    newest = (await postings(scene, resident))[0]
+    assert (newest["item_code"], newest["score_delta"]) == ("VOL-ENV", 7)
+    assert (await account(scene, resident))["balance"] == before + 7
 
 
 async def adjust_through_console(page: Page, scene: Scene, resident: str) -> dict[str, Any]:
@@ -169,6 +196,7 @@ async def claim_reviewed_through_console(
         "item_code": "GARBAGE",
         "occurred_on": datetime.now(SHANGHAI).date().isoformat(),
         "description": "周末在小区门口督导垃圾分类两小时",
+        "evidence": [await evidence_photo(scene, me)],
     }
     sent = await scene.gw.post("/api/points/claims", json=body, headers=me)
     assert sent.status_code == 201, sent.text
@@ -180,6 +208,10 @@ async def claim_reviewed_through_console(
     await page.get_by_test_id(f"claim-{claim}").click()
     drawer = page.get_by_test_id("claim-drawer")
     await expect(drawer).to_contain_text("督导垃圾分类")
+    # The photo is read with the staff token and shown from a blob URL.
+    photo = drawer.get_by_test_id("evidence").locator("img")
+    await expect(photo).to_have_attribute("src", re.compile(r"^blob:"))
+    assert await photo.evaluate("(img) => img.complete && img.naturalWidth") == 64
     await console.check_a11y("points claim drawer")
     await console.screenshot("claim")
     await drawer.get_by_test_id("approve").click()
