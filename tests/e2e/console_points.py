@@ -78,6 +78,25 @@ def push_now(phone: str, kind: str, community_id: str) -> dict[str, Any]:
     return activity(phone, kind, community_id=community_id, completed_at=completed.isoformat())
 
 
+TITLES = {
+    "/points/rules": "积分清单",
+    "/points/adjustments": "积分调整",
+    "/points/claims": "积分申报审核",
+    "/points/publicity": "公示与异议",
+    "/points/unmatched": "未匹配志愿活动",
+    "/points/reversals": "积分冲正",
+    "/points/red-lists": "红榜",
+}
+
+
+async def open_screen(page: Page, path: str) -> None:
+    """Move to a points screen and wait until it, not the screen before it, is shown (screens
+    load lazily: for a moment after the address changes the old one is still there)."""
+    await page.evaluate("(r) => { location.hash = '#' + r }", path)
+    heading = page.get_by_role("heading", level=1, name=TITLES[path], exact=True)
+    await heading.wait_for()
+
+
 async def pick(page: Page, testid: str, option: str) -> None:
     """Choose `option` in the Element Plus select marked `testid`."""
     await page.get_by_test_id(testid).click()

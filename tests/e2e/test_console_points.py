@@ -19,6 +19,7 @@ from tests.e2e.console_points import (
     evidence_photo,
     fill_number,
     find_resident,
+    open_screen,
     pick,
     postings,
     push_now,
@@ -26,6 +27,8 @@ from tests.e2e.console_points import (
     verified_resident,
 )
 from tests.e2e.scene import PASSWORD, SHANGHAI, Scene, fresh_phone, prepare
+
+WRITE = 20_000  # ms for the screen to show what a write answered (two cores, many stacks)
 
 
 async def test_admin_publishes_a_list_version_that_scores_the_next_push(
@@ -58,7 +61,7 @@ async def test_admin_publishes_a_list_version_that_scores_the_next_push(
     await reverse_through_console(console, scene, resident, posting)
     claim = await claim_reviewed_through_console(console, scene, me)
     for path in ("/points/publicity", "/points/red-lists"):
-        await console.go(path)
+        await open_screen(console.page, path)
         await expect(console.page.locator(".el-table").first).to_be_visible()
         await console.check_a11y(path)
         await console.screenshot(path.rsplit("/", 1)[-1])
@@ -70,7 +73,7 @@ async def test_admin_publishes_a_list_version_that_scores_the_next_push(
 
 async def publish_through_console(console: ConsoleSession, kind: str, today: str) -> None:
     page = console.page
-    await console.go("/points/rules")
+    await open_screen(console.page, "/points/rules")
     await expect(page.get_by_test_id("in-force")).to_contain_text("第 1 版")
     await expect(page.get_by_test_id("draft-items")).to_contain_text("VOL-ENV")
     await console.check_a11y("points rules")
@@ -109,7 +112,7 @@ async def publish_through_console(console: ConsoleSession, kind: str, today: str
     await console.check_a11y("points diff")
     await console.screenshot("points-diff")
     await diff.get_by_test_id("confirm-publish").click()
-    await expect(page.get_by_test_id("in-force")).to_contain_text("第 2 版")
+    await expect(page.get_by_test_id("in-force")).to_contain_text("第 2 版", timeout=WRITE)
     await expect(page.get_by_test_id("versions")).to_contain_text("已发布")
     await console.screenshot("points-rules")
 
@@ -130,13 +133,20 @@ async def map_through_console(
     """Staff map the parked kind to an item: the volunteer is awarded by it."""
     page = console.page
     before = (await account(scene, resident))["balance"]
-    await console.go("/points/unmatched")
+    await open_screen(console.page, "/points/unmatched")
     await expect(page.get_by_test_id("unmatched")).to_contain_text(kind)
     await console.check_a11y("points unmatched")
     await console.screenshot("unmatched")
     await page.get_by_test_id(f"map-{parked}").click()
+    dialog = page.get_by_test_id("unmatched-dialog")
     await pick(page, "unmatched-item", "环境整治志愿服务")
-    await page.get_by_test_id("unmatched-submit").click()
+    await expect(dialog.get_by_test_id("unmatched-item")).to_contain_text("环境整治志愿服务")
+    await dialog.get_by_test_id("unmatched-submit").click()
+    try:
+        await expect(dialog).to_be_hidden(timeout=WRITE)
+    except AssertionError:
+        await console.screenshot("unmatched-refused")
+        raise AssertionError(f"mapping refused: {await dialog.inner_text()}") from None
     await expect(page.get_by_test_id("unmatched")).not_to_contain_text(kind)
     assert await unmatched_of(scene, kind) is None
     newest = (await postings(scene, resident))[0]
@@ -146,13 +156,13 @@ async def map_through_console(
 
 async def adjust_through_console(page: Page, scene: Scene, resident: str) -> dict[str, Any]:
     before = (await account(scene, resident))["balance"]
-    await page.evaluate("() => { location.hash = '#/points/adjustments' }")
+    await open_screen(page, "/points/adjustments")
     await find_resident(page, "周志愿")
     await pick(page, "adjust-item", "建议被采纳")
     await fill_number(page, "#adjust-amount", 3)
     await page.locator("#adjust-reason").fill("补记社区议事会建议")
     await page.get_by_test_id("adjust-submit").click()
-    await expect(page.get_by_test_id("result-delta")).to_have_text("+3")
+    await expect(page.get_by_test_id("result-delta")).to_have_text("+3", timeout=WRITE)
     await expect(page.get_by_test_id("result-balance")).to_have_text(str(before + 3))
     newest = (await postings(scene, resident))[0]
     assert (newest["kind"], newest["score_delta"]) == ("adjustment", 3)
@@ -168,7 +178,7 @@ async def reverse_through_console(
     await console.screenshot("adjustments")
     page = console.page
     before = (await account(scene, resident))["balance"]
-    await console.go("/points/reversals")
+    await open_screen(console.page, "/points/reversals")
     await find_resident(page, "周志愿")
     await expect(page.get_by_test_id("postings")).to_contain_text("补记社区议事会建议")
     await console.check_a11y("points reversals")
@@ -179,7 +189,7 @@ async def reverse_through_console(
     await page.locator("#reversal-reason").fill("重复录入")
     await dialog.get_by_test_id("reversal-confirm").click()
     await dialog.get_by_test_id("reversal-submit").click()
-    await expect(dialog).to_be_hidden()
+    await expect(dialog).to_be_hidden(timeout=WRITE)
     await expect(page.get_by_test_id("postings").locator("tbody tr").first).to_contain_text(
         "重复录入"
     )
@@ -202,7 +212,7 @@ async def claim_reviewed_through_console(
     assert sent.status_code == 201, sent.text
     claim = str(sent.json()["id"])
     page = console.page
-    await console.go("/points/claims")
+    await open_screen(console.page, "/points/claims")
     await expect(page.get_by_test_id("claims")).to_contain_text("周志愿")
     await console.check_a11y("points claims")
     await page.get_by_test_id(f"claim-{claim}").click()
@@ -215,7 +225,7 @@ async def claim_reviewed_through_console(
     await console.check_a11y("points claim drawer")
     await console.screenshot("claim")
     await drawer.get_by_test_id("approve").click()
-    await expect(drawer).to_contain_text("公示中")
+    await expect(drawer).to_contain_text("公示中", timeout=WRITE)
     listed = await scene.gw.get(
         "/api/points/claims",
         params={"community_id": scene.community_id, "status": "publicity"},
@@ -233,7 +243,7 @@ async def outsider_sees_nothing(
     console = await open_console("other")
     await console.sign_in(other.staff_phone, PASSWORD)
     for path in ("/points/claims", "/points/unmatched", "/points/rules"):
-        await console.go(path)
+        await open_screen(console.page, path)
         await expect(console.page.locator(".el-table").first).to_be_visible()
         await expect(console.page.locator("main")).not_to_contain_text("周志愿")
         await expect(console.page.locator("main")).not_to_contain_text("垃圾分类督导")
