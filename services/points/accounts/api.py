@@ -66,6 +66,19 @@ async def my_expiry(principal: CurrentPrincipal, session: Session, now: Now) -> 
     return ExpiryOut(expiry_years=years, warning_days=WARNING_DAYS, items=items)
 
 
+@router.get("/accounts/{resident_id}/postings")
+async def resident_postings(
+    resident_id: uuid.UUID,
+    scope: PointsStaff,
+    session: Session,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> PostingPage:
+    """Staff: a resident's postings, newest first (to find one to reverse)."""
+    await account_in_scope(session, staff=scope, resident_id=resident_id, outside=ACCOUNT_MISSING)
+    return await statements.postings_page(session, resident_id, cursor, limit)
+
+
 @router.get("/accounts/{resident_id}")
 async def resident_account(
     resident_id: uuid.UUID, scope: PointsStaff, session: Session

@@ -21,9 +21,14 @@ class UnmatchedOut(BaseModel):
     title: str
     status: str
     created_at: datetime
+    hours: float | None = None
+    completed_at: str | None = None  # as the partner sent it (ISO 8601 with its offset)
 
     @classmethod
     def of(cls, row: UnmatchedActivity) -> UnmatchedOut:
+        data = row.envelope.get("data")
+        facts = data if isinstance(data, dict) else {}
+        hours, completed = facts.get("hours"), facts.get("completed_at")
         return cls(
             id=row.id,
             community_id=row.community_id,
@@ -31,6 +36,8 @@ class UnmatchedOut(BaseModel):
             title=activity_title(row.envelope),
             status=row.status,
             created_at=row.created_at,
+            hours=float(hours) if isinstance(hours, int | float) else None,
+            completed_at=str(completed) if completed is not None else None,
         )
 
 

@@ -50,7 +50,22 @@ async def claims_page(
     )
     page, next_cursor = keyset_page(rows, limit, lambda c: (c.created_at, c.id))
     objections = await objections_of(session, [c.id for c in page])
-    return ClaimPage(items=[claim_out(c, objections[c.id]) for c in page], next_cursor=next_cursor)
+    items = [claim_out(c, objections[c.id]) for c in page]
+    if resident is None:  # staff reading a community's claims see who claimed
+        names = await names_of(session, [c.resident_id for c in page])
+        items = [i.model_copy(update={"resident_name": names.get(i.resident_id)}) for i in items]
+    return ClaimPage(items=items, next_cursor=next_cursor)
+
+
+async def names_of(
+    session: AsyncSession, resident_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str | None]:
+    if not resident_ids:
+        return {}
+    rows = await session.execute(
+        select(Account.resident_id, Account.name).where(Account.resident_id.in_(resident_ids))
+    )
+    return {rid: name for rid, name in rows if rid is not None}
 
 
 async def _listing_filter(

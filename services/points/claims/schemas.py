@@ -74,6 +74,8 @@ class ClaimOut(BaseModel):
     posting_id: uuid.UUID | None
     created_at: datetime
     objections: list[ObjectionOut]
+    # Filled on a community's list for its staff (who review it); None on a resident's own.
+    resident_name: str | None = None
 
 
 class ClaimPage(Page[ClaimOut]):

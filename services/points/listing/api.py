@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from kit.deps import StaffScope, staff
 from kit.errors import NotFound
@@ -18,6 +18,7 @@ from services.points.listing.schemas import (
     CommunitySettingsIn,
     CommunitySettingsOut,
     RuleVersionOut,
+    RuleVersionPage,
 )
 
 rules_router = APIRouter(tags=["points list"])
@@ -31,6 +32,32 @@ async def rules_in_force(community_id: uuid.UUID, session: Session, now: Now) ->
     version = await service.in_force(session, community_id=community_id, at=now)
     if version is None:
         raise NotFound("该社区尚未发布积分清单")
+    return RuleVersionOut.of(version)
+
+
+@rules_router.get("/communities/{community_id}/rules/versions")
+async def rule_versions(
+    community_id: uuid.UUID,
+    scope: PointsStaff,
+    session: Session,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> RuleVersionPage:
+    """Staff: the community's versions, drafts and published, newest first."""
+    await service.ensure_staff_for(session, scope, community_id)
+    rows, next_cursor = await service.versions_page(
+        session, community_id=community_id, cursor=cursor, limit=limit
+    )
+    return RuleVersionPage(items=[RuleVersionOut.of(v) for v in rows], next_cursor=next_cursor)
+
+
+@rules_router.get("/rules/{version_id}")
+async def read_version(
+    version_id: uuid.UUID, scope: PointsStaff, session: Session
+) -> RuleVersionOut:
+    """Staff: one version of their community's list (a draft before it is published)."""
+    version = await service.get_version(session, version_id)
+    await service.ensure_staff_for(session, scope, version.community_id)
     return RuleVersionOut.of(version)
 
 

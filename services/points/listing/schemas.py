@@ -4,9 +4,11 @@ request body, `PointsList`, is in listing/rules.py with the items it validates).
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from kit.pagination import Page
 from kit.schemas import In
 from services.points.listing.models import CommunitySettings, RuleVersion
 
@@ -18,6 +20,8 @@ class RuleVersionOut(BaseModel):
     status: str
     effective_from: str | None
     items: list[dict[str, object]]
+    created_at: datetime | None = None
+    published_at: datetime | None = None
 
     @classmethod
     def of(cls, version: RuleVersion) -> RuleVersionOut:
@@ -28,7 +32,13 @@ class RuleVersionOut(BaseModel):
             status=version.status,
             effective_from=version.effective_from.isoformat() if version.effective_from else None,
             items=version.items,
+            created_at=version.created_at,
+            published_at=version.published_at,
         )
+
+
+class RuleVersionPage(Page[RuleVersionOut]):
+    """A community's list versions, drafts too, newest first (for its staff)."""
 
 
 class CommunitySettingsIn(In):

@@ -7,12 +7,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.deps import StaffScope
 from kit.errors import Conflict, Invalid, NotFound
+from kit.pagination import decode_cursor, keyset_page
 from services.points.base import LOCAL
 from services.points.listing.models import CommunitySettings, RuleVersion
 from services.points.listing.rules import Item, items_of
@@ -40,6 +41,7 @@ async def draft(
     )
     session.add(version)
     await session.flush()
+    await session.refresh(version, ["created_at"])  # the database's clock, for the answer
     return version
 
 
@@ -58,6 +60,21 @@ async def get_version(session: AsyncSession, version_id: uuid.UUID) -> RuleVersi
     if version is None:
         raise NotFound("积分清单版本不存在")
     return version
+
+
+async def versions_page(
+    session: AsyncSession, *, community_id: uuid.UUID, cursor: str | None, limit: int
+) -> tuple[list[RuleVersion], str | None]:
+    """Every version of the community's list, drafts too, newest first (keyset pages)."""
+    query = select(RuleVersion).where(RuleVersion.community_id == community_id)
+    if cursor:
+        query = query.where(
+            tuple_(RuleVersion.created_at, RuleVersion.id) < tuple_(*decode_cursor(cursor))
+        )
+    rows = await session.scalars(
+        query.order_by(RuleVersion.created_at.desc(), RuleVersion.id.desc()).limit(limit + 1)
+    )
+    return keyset_page(list(rows), limit, lambda v: (v.created_at, v.id))
 
 
 async def in_force(
