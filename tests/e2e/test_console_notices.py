@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 from openpyxl import load_workbook
-from playwright.async_api import expect
+from playwright.async_api import FilePayload, expect
 
 from tests.e2e.console import ConsoleSession, OpenConsole
 from tests.e2e.scene import PASSWORD, SHANGHAI, Scene, fresh_phone, prepare
@@ -96,7 +96,7 @@ async def _write_and_publish(console: ConsoleSession, title: str) -> str:
     await expect(page.get_by_test_id("notice-state")).to_have_text("草稿")
     notice_id = page.url.rsplit("/", 1)[-1]
     await page.get_by_test_id("attachment-input").set_input_files(
-        files=[{"name": "收支凭证.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        files=[FilePayload(name="收支凭证.pdf", mimeType="application/pdf", buffer=PDF)]
     )
     await expect(page.get_by_test_id("notice-attachments")).to_contain_text("application/pdf")
     await console.screenshot("notice-editor")
