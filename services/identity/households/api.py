@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
 from kit.deps import CurrentPrincipal
 from kit.errors import NotFound
 from services.identity.deps import Now, Session
-from services.identity.households import invitations, service
+from services.identity.households import directory, invitations, service
 from services.identity.households.models import Household
 from services.identity.households.schemas import (
     HouseholdIn,
     HouseholdOut,
+    HouseholdPage,
     InvitationOut,
     MemberIn,
     household_out,
+    household_summary_out,
     invitation_out,
 )
 from services.identity.people.models import Person
@@ -36,6 +39,22 @@ async def create(
         session=session, principal=principal, head_id=body.head_id, address=body.address, now=now
     )
     return await _answer(session, household)
+
+
+@router.get("/households")
+async def list_households(
+    principal: CurrentPrincipal,
+    session: Session,
+    community_id: uuid.UUID,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> HouseholdPage:
+    """A community's households, for its staff: oldest first, head masked."""
+    rows, next_cursor = await directory.list_households(
+        session=session, principal=principal, community_id=community_id, cursor=cursor, limit=limit
+    )
+    items = [household_summary_out(h, head, n) for h, head, n in rows]
+    return HouseholdPage(items=items, next_cursor=next_cursor)
 
 
 @router.get("/households/{household_id}")
