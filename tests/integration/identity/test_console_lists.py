@@ -39,9 +39,7 @@ async def test_grants_are_listed_to_the_units_administrators_only(identity: Iden
     assert {"王建国", "李秀英", "刘芳"} <= names
 
 
-async def test_households_are_listed_to_their_communitys_staff_only(
-    identity: Identity, tree: Tree
-):
+async def test_households_are_listed_to_their_communitys_staff_only(identity: Identity, tree: Tree):
     await register(identity, "13900000111", "周大富", tree.xiaobeijie)
     member = await register(identity, "13900000112", "周二", tree.xiaobeijie)
     staff = await staff_of(identity, "13900000113", "李秀英", tree.xiaobeijie)
