@@ -5,12 +5,15 @@ of another community see none of it and cannot act on it."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from playwright.async_api import expect
 
 from tests.e2e.console import ConsoleSession, OpenConsole
 from tests.e2e.console_residents import me, pending_resident, pick_option, pick_person
 from tests.e2e.platform import ADMIN_PASSWORD, ADMIN_PHONE
-from tests.e2e.scene import PASSWORD, Scene, fresh_phone, prepare
+from tests.e2e.scene import PASSWORD, Scene, activity, fresh_phone, prepare
 
 REASON = "身份证号与姓名不符，请核对后重新提交"
 
@@ -195,6 +198,40 @@ async def test_a_district_admin_issues_a_partner_key_shown_once_and_revokes_it(
     await expect(status).to_contain_text("已撤销")
     [revoked] = (await scene.gw.get(keys_path, headers=admin)).json()
     assert revoked["revoked_at"] is not None
+    await (
+        page.get_by_role("dialog", name=f"{name} · API 密钥")
+        .get_by_role("button", name="关闭此对话框")
+        .click()
+    )
+
+    # A new signing secret, shown once; the old one still verifies through the grace period.
+    await page.get_by_test_id(f"partner-rotate-{partner}").click()
+    await page.get_by_role("dialog", name="轮换签名密钥").get_by_role("button", name="轮换").click()
+    await expect(once).to_contain_text("旧密钥")
+    rotated = await page.get_by_test_id("secret-value").input_value()
+    assert rotated.startswith("pss_") and rotated != secret
+    await page.get_by_test_id("secret-saved").click()
+    await expect(once).to_be_hidden()
+    await _until_push(scene, partner, rotated, 202)
+    await _until_push(scene, partner, secret, 202)
+    await page.get_by_test_id(f"partner-disable-{partner}").click()
+    await page.get_by_role("dialog", name="停用合作平台").get_by_role("button", name="停用").click()
+    row = page.get_by_test_id("partner-table").locator("tbody tr", has_text=name)
+    await expect(row).to_contain_text("已停用")
+    await _until_push(scene, partner, rotated, 401)
+
+
+async def _until_push(scene: Scene, partner: str, secret: str, status: int) -> None:
+    """Push one activity signed so until the gateway answers `status` (its secrets cache
+    lives two seconds), within a deadline."""
+    deadline = time.monotonic() + 15
+    while True:
+        event = activity(fresh_phone(), community_id=scene.community_id)
+        answer = await scene.push(event, partner=partner, secret=secret)
+        if answer.status_code == status:
+            return
+        assert time.monotonic() < deadline, (status, answer.status_code, answer.text)
+        await asyncio.sleep(0.5)
 
 
 async def test_staff_of_another_community_see_none_of_it(open_console: OpenConsole, scene: Scene):
