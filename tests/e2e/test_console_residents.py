@@ -89,18 +89,22 @@ async def test_staff_found_a_household_and_change_its_members(
     assert household and household == (await me(scene, head_phone))["household_id"]
     await console.check_a11y("household members")
     await console.screenshot("household-members")
-    await page.get_by_test_id(f"member-remove-{member}").click()
+    # The member becomes the head; the old head, now a member, moves out.
+    await page.get_by_test_id(f"member-head-{member}").click()
+    await expect(page.get_by_test_id(f"member-head-{head}")).to_be_visible()
+    read = await scene.gw.get(f"/api/identity/households/{household}", headers=scene.staff)
+    assert read.json()["head_id"] == member
+    await page.get_by_test_id(f"member-remove-{head}").click()
     await page.get_by_role("dialog", name="移出成员").get_by_role("button", name="移出").click()
-    await expect(page.get_by_test_id(f"member-remove-{member}")).to_have_count(0)
-    assert (await me(scene, member_phone))["household_id"] is None
+    await expect(page.get_by_test_id(f"member-remove-{head}")).to_have_count(0)
+    assert (await me(scene, head_phone))["household_id"] is None
     await drawer.get_by_role("button", name="关闭此对话框").click()
     await expect(drawer).to_be_hidden()
     await page.mouse.move(600, 400)  # off the header's 退出, under the close button (hovered)
     row = page.get_by_test_id("household-table").locator("tbody tr", has_text=address)
-    await expect(row).to_contain_text("郑*成")
+    await expect(row).to_contain_text("钱*丽")
     await console.check_a11y("households")
     await console.screenshot("households")
-    assert head
 
 
 async def test_a_community_admin_grants_and_revokes_a_staff_role(

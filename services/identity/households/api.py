@@ -13,6 +13,7 @@ from services.identity.deps import Now, Session
 from services.identity.households import directory, invitations, service
 from services.identity.households.models import Household
 from services.identity.households.schemas import (
+    HeadIn,
     HouseholdIn,
     HouseholdOut,
     HouseholdPage,
@@ -62,6 +63,18 @@ async def read(
     household_id: uuid.UUID, principal: CurrentPrincipal, session: Session
 ) -> HouseholdOut:
     household = await service.read(session=session, principal=principal, household_id=household_id)
+    return await _answer(session, household)
+
+
+@router.put("/households/{household_id}/head")
+async def set_head(
+    household_id: uuid.UUID, body: HeadIn, principal: CurrentPrincipal, session: Session
+) -> HouseholdOut:
+    """Staff of the community make another member the head."""
+    household = await service.get(session=session, household_id=household_id)
+    await service.set_head(
+        session=session, principal=principal, household=household, person_id=body.head_id
+    )
     return await _answer(session, household)
 
 

@@ -20,6 +20,10 @@ class HouseholdIn(In):
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
 
 
+class HeadIn(In):
+    head_id: uuid.UUID
+
+
 class MemberIn(In):
     person_id: uuid.UUID
 

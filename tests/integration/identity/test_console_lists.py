@@ -83,3 +83,37 @@ async def test_reviewers_see_the_name_a_resident_submitted(identity: Identity, t
     [row] = queue.json()["items"]
     assert row["name"] == "小周" and row["real_name"] == "周晓明"
     assert row["id_number"] == "110***********002X"
+
+
+async def test_staff_hand_a_household_to_another_member_and_no_one_else_may(
+    identity: Identity, tree: Tree
+):
+    head = await register(identity, "13900000131", "吴大", tree.xiaobeijie)
+    member = await register(identity, "13900000132", "吴二", tree.xiaobeijie)
+    stranger = await register(identity, "13900000133", "吴三", tree.xiaobeijie)
+    staff = await staff_of(identity, "13900000134", "李秀英", tree.xiaobeijie)
+    outsider = await staff_of(identity, "13900000135", "刘芳", tree.fuxing_sq)
+    created = await identity.client.post(
+        "/api/identity/households", json={"head_id": head}, headers=staff
+    )
+    household = created.json()["id"]
+    await identity.client.post(
+        f"/api/identity/households/{household}/members", json={"person_id": member}, headers=staff
+    )
+    path = f"/api/identity/households/{household}/head"
+    not_member = await identity.client.put(path, json={"head_id": stranger}, headers=staff)
+    assert not_member.status_code == 422 and not_member.json()["field"] == "head_id"
+    by_head = await identity.client.put(
+        path, json={"head_id": member}, headers=await identity.bearer("13900000131")
+    )
+    assert by_head.status_code == 404
+    assert (
+        await identity.client.put(path, json={"head_id": member}, headers=outsider)
+    ).status_code == 404
+    handed = await identity.client.put(path, json={"head_id": member}, headers=staff)
+    assert handed.status_code == 200 and handed.json()["head_id"] == member
+    # The old head may now leave: the new one leaves last.
+    left = await identity.client.delete(
+        f"/api/identity/households/{household}/members/{head}", headers=staff
+    )
+    assert left.status_code == 204
