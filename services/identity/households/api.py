@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
 from kit.deps import CurrentPrincipal
 from kit.errors import NotFound
 from services.identity.deps import Now, Session
-from services.identity.households import invitations, service
+from services.identity.households import directory, invitations, service
 from services.identity.households.models import Household
 from services.identity.households.schemas import (
+    HeadIn,
     HouseholdIn,
     HouseholdOut,
+    HouseholdPage,
     InvitationOut,
     MemberIn,
     household_out,
+    household_summary_out,
     invitation_out,
 )
 from services.identity.people.models import Person
@@ -38,11 +42,39 @@ async def create(
     return await _answer(session, household)
 
 
+@router.get("/households")
+async def list_households(
+    principal: CurrentPrincipal,
+    session: Session,
+    community_id: uuid.UUID,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> HouseholdPage:
+    """A community's households, for its staff: oldest first, head masked."""
+    rows, next_cursor = await directory.list_households(
+        session=session, principal=principal, community_id=community_id, cursor=cursor, limit=limit
+    )
+    items = [household_summary_out(h, head, n) for h, head, n in rows]
+    return HouseholdPage(items=items, next_cursor=next_cursor)
+
+
 @router.get("/households/{household_id}")
 async def read(
     household_id: uuid.UUID, principal: CurrentPrincipal, session: Session
 ) -> HouseholdOut:
     household = await service.read(session=session, principal=principal, household_id=household_id)
+    return await _answer(session, household)
+
+
+@router.put("/households/{household_id}/head")
+async def set_head(
+    household_id: uuid.UUID, body: HeadIn, principal: CurrentPrincipal, session: Session
+) -> HouseholdOut:
+    """Staff of the community make another member the head."""
+    household = await service.get(session=session, household_id=household_id)
+    await service.set_head(
+        session=session, principal=principal, household=household, person_id=body.head_id
+    )
     return await _answer(session, household)
 
 

@@ -91,6 +91,20 @@ async def add_member(
     return person
 
 
+async def set_head(
+    *, session: AsyncSession, principal: Principal, household: Household, person_id: uuid.UUID
+) -> None:
+    """Staff of the community hand the household to another of its members (a head who
+    moved away or died); the head alone may not, to keep one person from taking it over."""
+    if not await is_staff_for(session, principal, household):
+        raise NotFound("户不存在")
+    person = await session.get(Person, person_id)
+    if person is None or person.household_id != household.id:
+        raise Invalid("新户主须是本户成员", field="head_id")
+    household.head_id = person.id
+    await session.commit()
+
+
 async def resident_of(session: AsyncSession, household: Household, person_id: uuid.UUID) -> Person:
     """The person, who must be registered in the household's community."""
     person = await session.get(Person, person_id)

@@ -18,6 +18,7 @@ from services.identity.partners.schemas import (
     PartnerOut,
     PartnerSecretOut,
     PartnerSecretsOut,
+    RotatedSecretOut,
     api_key_out,
     partner_out,
 )
@@ -43,13 +44,15 @@ async def list_partners(_: RootAdmin, session: Session) -> list[PartnerOut]:
 @router.post("/partners/{partner_id}/rotate-secret")
 async def rotate_secret(
     partner_id: str, _: RootAdmin, session: Session, ctx: Context, now: Now
-) -> PartnerSecretOut:
+) -> RotatedSecretOut:
     partner = await service.get(session=session, partner_id=partner_id)
     grace = timedelta(hours=ctx.settings.partner_secret_grace_hours)
     secret = await service.rotate_secret(
         session=session, partner=partner, vault=ctx.vault, now=now, grace=grace
     )
-    return PartnerSecretOut(partner_id=partner.id, name=partner.name, secret=secret)
+    return RotatedSecretOut(
+        partner_id=partner.id, name=partner.name, secret=secret, previous_valid_until=now + grace
+    )
 
 
 @router.post("/partners/{partner_id}/disable")

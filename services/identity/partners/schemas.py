@@ -29,6 +29,12 @@ class PartnerSecretOut(BaseModel):
     secret: str = Field(description="shown once; store it now")
 
 
+class RotatedSecretOut(PartnerSecretOut):
+    previous_valid_until: datetime = Field(
+        description="the secret it replaces still verifies signatures until then (grace)"
+    )
+
+
 class PartnerSecretsOut(BaseModel):
     partner_id: str
     enabled: bool

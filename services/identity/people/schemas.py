@@ -63,6 +63,9 @@ class RejectIn(In):
 class ReviewItemOut(PersonOut):
     """A resident as staff list them for review: never shown to the resident themselves."""
 
+    real_name: str | None = Field(
+        default=None, description="the name submitted for verification, as on the ID card"
+    )
     id_number_conflict: bool = Field(
         default=False, description="another account has submitted or verified this ID number"
     )
@@ -88,7 +91,9 @@ def person_out(person: Person) -> PersonOut:
 
 def review_item_out(person: Person, conflicts: set[str]) -> ReviewItemOut:
     conflict = person.id_number_hash is not None and person.id_number_hash in conflicts
-    return ReviewItemOut(**person_out(person).model_dump(), id_number_conflict=conflict)
+    return ReviewItemOut(
+        **person_out(person).model_dump(), real_name=person.real_name, id_number_conflict=conflict
+    )
 
 
 def me_out(person: Person, roles: list[dict[str, str]]) -> MeOut:

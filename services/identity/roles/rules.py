@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kit.auth import Principal
+from kit.auth import Principal, Role
 from services.identity.org.rules import holds_root_admin
 
 # role → unit kinds it can be held on
@@ -14,6 +14,8 @@ ROLE_UNIT_KINDS = {
     "counter_operator": ("community",),
 }
 COMMUNITY_ADMIN_GRANTS = ("community_staff", "grid_worker", "counter_operator")
+# who may see the grants within a unit: those who grant there
+GRANT_LISTERS: tuple[Role, ...] = ("district_admin", "community_admin")
 
 
 def may_hold(role: str, unit_kind: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 from tests.integration import support
@@ -103,6 +104,9 @@ async def test_partner_secret_is_shown_once_rotates_with_grace_and_disables(iden
         f"/api/identity/partners/{partner}/rotate-secret", headers=admin
     )
     second = rotated.json()["secret"]
+    grace_ends = datetime.fromisoformat(rotated.json()["previous_valid_until"])
+    grace = timedelta(hours=identity.settings.partner_secret_grace_hours)
+    assert grace_ends - identity.clock() == grace  # the console tells the admin until when
     assert (await identity.client.get(internal, headers=token)).json()["secrets"] == [second, first]
     identity.clock.advance(hours=identity.settings.partner_secret_grace_hours, seconds=1)
     assert (await identity.client.get(internal, headers=token)).json()["secrets"] == [second]
