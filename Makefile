@@ -83,6 +83,11 @@ lint: install
 	$(RUN) lint-imports || status=1; \
 	exit $$status
 
+# pytest runs its files on TEST_WORKERS processes (pytest-xdist, one file stays on one worker, so
+# module-scoped stacks hold): the suite mostly waits on brokers, databases and browsers, so two
+# workers on two cores finish well before one. Every name a test creates is unique per process.
+TEST_WORKERS ?= 2
+
 # Every check runs even when an earlier one fails, so one run reports all
 # problems; the target fails if any did. `python -m pytest` (not `pytest`)
 # puts the repo root on sys.path, so tests can import kit, services, deploy.
@@ -98,7 +103,7 @@ test: install browsers
 	wait $$web || { echo "web build or tests failed:"; status=1; }; cat .artifacts/web.log; \
 	$(RUN) python -m deploy run --profile test -- \
 		$(RUN) python -m pytest -q -p no:cacheprovider --durations=20 \
-		--junitxml=.artifacts/pytest.xml || status=1; \
+		-n $(TEST_WORKERS) --dist loadfile --junitxml=.artifacts/pytest.xml || status=1; \
 	exit $$status
 
 # Proof that the suite does not depend on the day it runs: PostgreSQL, every service, the
