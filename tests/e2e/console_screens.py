@@ -52,7 +52,7 @@ DISTRICT_SCREENS = {"partners": "/partners"}
 async def settle(page: Page) -> None:
     with contextlib.suppress(Error):
         await page.wait_for_load_state("networkidle", timeout=8000)
-    await page.wait_for_timeout(500)  # the last answer rendered, charts drawn
+    await page.wait_for_timeout(1500)  # the last answer rendered, charts drawn (they animate 1 s)
 
 
 async def sign_in(page: Page, base: str, phone: str, password: str) -> None:
