@@ -312,7 +312,11 @@ async def test_unverified_resident_may_spend_where_the_community_allows_it(db):
     assert [k for k, _ in await answers(db, order.order_id)] == ["hold_placed"]
 
 
-@pytest.mark.parametrize("resident_id", [str(uuid.uuid4()), "not-a-resident-id"])
+# A fixed id nobody holds: test ids must be the same in every process (pytest-xdist collects twice).
+NOBODY = "5b5457e0-2ab8-4967-beb0-f5eebe67130d"
+
+
+@pytest.mark.parametrize("resident_id", [NOBODY, "not-a-resident-id"])
 async def test_order_of_an_unknown_resident_is_rejected_unknown_resident(db, resident_id):
     community = str(uuid.uuid4())
     order = OrderPlaced(
