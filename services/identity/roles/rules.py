@@ -14,8 +14,9 @@ ROLE_UNIT_KINDS = {
     "counter_operator": ("community",),
 }
 COMMUNITY_ADMIN_GRANTS = ("community_staff", "grid_worker", "counter_operator")
-# who may see the grants within a unit: those who grant there
-GRANT_LISTERS: tuple[Role, ...] = ("district_admin", "community_admin")
+# who may see the grants within a unit: those who grant there, and its staff (who assign
+# 村民说事 cases to colleagues)
+GRANT_LISTERS: tuple[Role, ...] = ("district_admin", "community_admin", "community_staff")
 
 
 def may_hold(role: str, unit_kind: str) -> bool:

@@ -50,7 +50,7 @@ async def named(
         rows = await session.execute(
             select(Resident.id, Resident.name).where(Resident.id.in_(wanted))
         )
-        names = {rid: mask_name(name) for rid, name in rows.tuples()}
+        names = {rid: mask_name(name) for rid, name in rows}
     return [
         out.model_copy(update={"resident_name": names.get(o.resident_id)})
         if o.resident_id in wanted

@@ -6,7 +6,9 @@ from __future__ import annotations
 from tests.integration.identity.conftest import Identity, Tree, grant, register, staff_of
 
 
-async def test_grants_are_listed_to_the_units_administrators_only(identity: Identity, tree: Tree):
+async def test_grants_are_listed_to_the_units_administrators_and_staff_only(
+    identity: Identity, tree: Tree
+):
     admin_id = await register(identity, "13900000101", "王建国", tree.xiaobeijie)
     await grant(identity, admin_id, "community_admin", tree.xiaobeijie)
     await staff_of(identity, "13900000102", "李秀英", tree.xiaobeijie)
@@ -28,9 +30,13 @@ async def test_grants_are_listed_to_the_units_administrators_only(identity: Iden
     other = f"/api/identity/staff-roles?unit_id={tree.fuxing_sq}"
     refused = await identity.client.get(other, headers=admin)
     assert refused.status_code == 404 and refused.json()["field"] == "unit_id"
+    # Staff see their colleagues (to assign cases to them), not another community's.
     staff = await identity.bearer("13900000102")
     own = f"/api/identity/staff-roles?unit_id={tree.xiaobeijie}"
-    assert (await identity.client.get(own, headers=staff)).status_code == 404
+    colleagues = await identity.client.get(own, headers=staff)
+    assert colleagues.status_code == 200
+    assert {g["person_name"] for g in colleagues.json()["items"]} == {"王建国", "李秀英"}
+    assert (await identity.client.get(other, headers=staff)).status_code == 404
     district = await identity.client.get(
         f"/api/identity/staff-roles?unit_id={tree.district}&limit=100",
         headers=await identity.admin(),

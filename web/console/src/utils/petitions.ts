@@ -304,3 +304,29 @@ export function periodErrors(from: string, to: string): Record<string, string> {
   if (addDays(from, MAX_PERIOD_DAYS) < addDays(to, 1)) return { to: '统计区间最长为一年' }
   return {}
 }
+
+/** A staff grant as identity lists it: who holds which role where. */
+export interface Colleague {
+  person_id: string
+  person_name: string
+  role: string
+}
+
+const HANDLER_ROLES: Record<string, string> = {
+  community_admin: '社区管理员',
+  community_staff: '社区工作人员',
+  grid_worker: '网格员',
+}
+
+/** The people a case can be assigned to, besides oneself: one option per person who handles
+ * cases (not counter operators), named with their roles. */
+export function colleagueOptions(grants: Colleague[], me: string): Array<{ value: string; label: string }> {
+  const roles = new Map<string, { name: string; roles: string[] }>()
+  for (const g of grants) {
+    if (g.person_id === me || !(g.role in HANDLER_ROLES)) continue
+    const held = roles.get(g.person_id) ?? { name: g.person_name, roles: [] }
+    if (!held.roles.includes(HANDLER_ROLES[g.role])) held.roles.push(HANDLER_ROLES[g.role])
+    roles.set(g.person_id, held)
+  }
+  return [...roles].map(([id, p]) => ({ value: `person:${id}`, label: `${p.name}（${p.roles.join('、')}）` }))
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   addDays,
+  colleagueOptions,
   dueText,
   orderQueue,
   overdueFirst,
@@ -171,5 +172,19 @@ describe('the period', () => {
     expect(periodErrors('2026-12-01', '2026-11-30')).toHaveProperty('from')
     expect(periodErrors('2024-01-01', '2024-12-31')).toEqual({}) // a leap year: 366 days
     expect(periodErrors('2025-01-01', '2026-01-02')).toHaveProperty('to')
+  })
+})
+
+describe('colleagues to assign a case to', () => {
+  it('offers each handler once with their roles, never oneself or a counter operator', () => {
+    const grants = [
+      { person_id: 'me', person_name: '李秀英', role: 'community_staff' },
+      { person_id: 'a', person_name: '王建国', role: 'community_admin' },
+      { person_id: 'a', person_name: '王建国', role: 'grid_worker' },
+      { person_id: 'c', person_name: '张丽', role: 'counter_operator' },
+    ]
+    expect(colleagueOptions(grants, 'me')).toEqual([
+      { value: 'person:a', label: '王建国（社区管理员、网格员）' },
+    ])
   })
 })
