@@ -1,5 +1,6 @@
 // Notices (村务公开): names of categories and states, and the finance sheet's arithmetic. Money
 // is held in fen (分) as integers, as the API keeps it; yuan appear only on screen.
+import { formatYuan, type SheetLine } from '@shared/money'
 
 export type Category = 'party_affairs' | 'village_affairs' | 'finance' | 'government' | 'general'
 export type NoticeStatus = 'draft' | 'scheduled' | 'published' | 'withdrawn'
@@ -22,14 +23,7 @@ export const STATUS_NAMES: Record<NoticeStatus, { text: string; type: 'info' | '
 /** The most a line's amount may be, as the API allows (one hundred million yuan). */
 export const MAX_FEN = 10_000_000_000
 
-export interface SheetLine {
-  date: string
-  item: string
-  income_fen: number
-  expense_fen: number
-  voucher_no: string
-  note: string
-}
+export { formatYuan, type SheetLine }
 
 export interface Sheet {
   period: string
@@ -77,14 +71,6 @@ export function yuanToFen(value: string | number): number | null {
   if (!m) return null
   const fen = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'))
   return m[1] ? -fen : fen
-}
-
-/** 123450 fen as `1,234.50` (integer arithmetic: no floating-point cents). */
-export function fenToYuan(fen: number): string {
-  const sign = fen < 0 ? '-' : ''
-  const abs = Math.abs(Math.trunc(fen))
-  const whole = Math.floor(abs / 100).toLocaleString('en-US')
-  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}`
 }
 
 /** A line's problem as the API would say it, or '' when the line is fine. */
@@ -149,10 +135,10 @@ export function emptyDraft(): SheetDraft {
 }
 
 export function sheetToDraft(sheet: Sheet): SheetDraft {
-  const money = (fen: number) => (fen ? fenToYuan(fen).replace(/,/g, '') : '')
+  const money = (fen: number) => (fen ? formatYuan(fen).replace(/,/g, '') : '')
   return {
     period: sheet.period,
-    opening: fenToYuan(sheet.opening_balance_fen).replace(/,/g, ''),
+    opening: formatYuan(sheet.opening_balance_fen).replace(/,/g, ''),
     lines: sheet.lines.map((l) => ({ ...l, income: money(l.income_fen), expense: money(l.expense_fen) })),
     statedIncome: '',
     statedExpense: '',
@@ -197,7 +183,7 @@ export function checkDraft(draft: SheetDraft): DraftCheck {
   const totals = sheetTotals(sheet.opening_balance_fen, lines)
   for (const name of sheetMismatches(sheet)) {
     const label = name === 'total_income_fen' ? '收入合计' : name === 'total_expense_fen' ? '支出合计' : '期末余额'
-    problems.push(`${label}与明细不符：明细合计为 ${fenToYuan(totals[name])} 元`)
+    problems.push(`${label}与明细不符：明细合计为 ${formatYuan(totals[name])} 元`)
   }
   return { sheet, totals, lineProblems, problems }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   checkDraft,
   emptyDraft,
-  fenToYuan,
+  formatYuan,
   percent,
   receiptState,
   sheetForApi,
@@ -59,10 +59,10 @@ describe('amounts typed in yuan', () => {
   })
 
   it('shows fen as yuan with two decimals', () => {
-    expect(fenToYuan(123450)).toBe('1,234.50')
-    expect(fenToYuan(7)).toBe('0.07')
-    expect(fenToYuan(-350)).toBe('-3.50')
-    expect(fenToYuan(0)).toBe('0.00')
+    expect(formatYuan(123450)).toBe('1,234.50')
+    expect(formatYuan(7)).toBe('0.07')
+    expect(formatYuan(-350)).toBe('-3.50')
+    expect(formatYuan(0)).toBe('0.00')
   })
 })
 

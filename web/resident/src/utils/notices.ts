@@ -1,5 +1,6 @@
 // 村务公开: category names, and the finance sheet as rows a resident can read, with totals
 // recomputed here and checked against the service's (they must agree). Amounts are in fen.
+import { formatYuan, type SheetLine } from '../../../shared/money'
 
 export const NOTICE_CATEGORIES: Array<{ value: string; label: string }> = [
   { value: 'village_affairs', label: '村务' },
@@ -13,23 +14,7 @@ export function categoryLabel(value: string): string {
   return NOTICE_CATEGORIES.find((c) => c.value === value)?.label ?? value
 }
 
-/** 123456 fen → "1,234.56"; negative balances keep their sign. */
-export function formatYuan(fen: number | null | undefined): string {
-  if (fen === null || fen === undefined || Number.isNaN(fen)) return '—'
-  const sign = fen < 0 ? '-' : ''
-  const abs = Math.abs(Math.trunc(fen))
-  const yuan = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  return `${sign}${yuan}.${String(abs % 100).padStart(2, '0')}`
-}
-
-export interface SheetLine {
-  date: string
-  item: string
-  income_fen: number
-  expense_fen: number
-  voucher_no: string
-  note: string
-}
+export { formatYuan, type SheetLine }
 
 export interface Sheet {
   period: string
