@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -104,19 +105,20 @@ class ConsumerRunner:
             self._consumer, self._dlq = consumer, dlq
             while not self._stopping.is_set():
                 batch = await consumer.getmany(timeout_ms=500, max_records=self.max_records)
-                for tp, records in batch.items():
-                    await self._process_partition(tp, records)
-                    if self._stopping.is_set():
-                        break
+                if batch:
+                    await self._process_poll(batch)
         finally:
             await self._final_commit()
             self._consumer = None
             await consumer.stop()
             await dlq.stop()
 
-    async def _process_partition(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
+    async def _process_poll(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        """One poll, over all its partitions, is one transaction (each partition in order)."""
+        records = [record for records in batch.values() for record in records]
         await self._with_retry(lambda: self._apply_batch(records))
-        self.state.uncommitted[tp] = records[-1].offset + 1
+        for tp, done in batch.items():
+            self.state.uncommitted[tp] = done[-1].offset + 1
         await self.commit_pending()
 
     async def _apply_batch(self, records: list[ConsumerRecord]) -> None:
@@ -126,9 +128,9 @@ class ConsumerRunner:
         except NeedsCarefulPath as exc:
             log.info("replaying batch event by event", extra={"reason": str(exc)[:200]})
             async with self.session_factory() as session, session.begin():
-                outcomes = [await apply_one(self, session, record) for record in records]
-        for outcome in outcomes:
-            metrics.CONSUMED.labels(self.name, outcome.value).inc()
+                outcomes = Counter([await apply_one(self, session, r) for r in records])
+        for outcome, count in outcomes.items():
+            metrics.CONSUMED.labels(self.name, outcome.value).inc(count)
 
     async def _with_retry(self, attempt: Callable[[], Awaitable[None]]) -> None:
         backoff = 0.1

@@ -13,8 +13,9 @@ handler receives `ParsedEvent[ItsModel]`, its data already validated by the runn
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +25,26 @@ from kit.events import ParsedEvent
 E = TypeVar("E", bound=EventData)
 
 Handler = Callable[[AsyncSession, ParsedEvent[E]], Awaitable[None]]
+# Applies a run of events of one type, in order, in the caller's transaction; it must leave the
+# database exactly as the one-event handler applied to each in turn would.
+BatchHandler = Callable[[AsyncSession, Sequence[ParsedEvent[E]]], Awaitable[None]]
 # What the runner dispatches on: the CloudEvent type name read off the wire.
 HandlerTable = Mapping[str, Handler[Any]]
+
+
+@dataclass(frozen=True)
+class Batchable(Generic[E]):
+    """A handler with a batch form: called as the one-event handler, `.many` for a run.
+
+    The runner's fast path hands consecutive events of the type to `many` at once; its careful
+    path (one event per savepoint, after any failure) calls the handler itself.
+    """
+
+    one: Handler[E]
+    many: BatchHandler[E]
+
+    async def __call__(self, session: AsyncSession, event: ParsedEvent[E]) -> None:
+        await self.one(session, event)
 
 
 class UnregisteredEvent(LookupError):
@@ -40,13 +59,16 @@ class Subscriptions:
         self._models: dict[str, type[EventData]] = {}
         self._handlers: dict[str, Handler[Any]] = {}
 
-    def add(self, model: type[E], handler: Handler[E]) -> Subscriptions:
-        """Route events of `model` to `handler`; returns the table, so adds can be chained."""
+    def add(
+        self, model: type[E], handler: Handler[E], *, batch: BatchHandler[E] | None = None
+    ) -> Subscriptions:
+        """Route events of `model` to `handler` (and runs of them to `batch`, when given);
+        returns the table, so adds can be chained."""
         name = _registered_name(self._registry, model)
         if name in self._handlers:
             raise ValueError(f"{model.__name__} already has a handler")
         self._models[name] = model
-        self._handlers[name] = handler
+        self._handlers[name] = handler if batch is None else Batchable(handler, batch)
         return self
 
     @property

@@ -26,9 +26,10 @@ SUBSCRIPTIONS = (
     .add(ResidentVerificationRevoked, projections.on_verification_revoked)
     .add(HouseholdMemberJoined, projections.on_joined)
     .add(HouseholdMemberLeft, projections.on_left)
-    .add(ActivityCompleted, volunteer.on_activity_completed)
-    .add(ActivityAttended, awards.on_activity_attended)
-    .add(PetitionAdopted, awards.on_petition_adopted)
+    # Awards run in batches on the fast path (awards/batch.py), one by one on the careful path.
+    .add(ActivityCompleted, volunteer.on_activity_completed, batch=volunteer.on_completed_batch)
+    .add(ActivityAttended, awards.on_activity_attended, batch=awards.on_attended_batch)
+    .add(PetitionAdopted, awards.on_petition_adopted, batch=awards.on_adopted_batch)
     # The points side of the redemption saga.
     .add(OrderPlaced, saga.on_order_placed)
     .add(OrderFulfilled, saga.on_order_fulfilled)

@@ -9,8 +9,9 @@ adjustments do not (ledger/service.py says why).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.notices import ActivityAttended
 from contracts.petitions import PetitionAdopted
 from kit.errors import PermanentEventError
-from kit.events import ParsedEvent
+from kit.events import CloudEvent, ParsedEvent
+from services.points.awards.batch import AwardRequest, apply_awards
 from services.points.awards.rules import CapPeriod, active_caps, allowed_under_caps, cap_windows
 from services.points.ledger import wallets
 from services.points.ledger.double_entry import Fact
@@ -160,6 +162,71 @@ async def award_by_trigger(
     )
     return await post_item(
         session, wallet=wallet, item=item, amount=points_for(item, hours), fact=fact
+    )
+
+
+async def on_attended_batch(
+    session: AsyncSession, events: Sequence[ParsedEvent[ActivityAttended]]
+) -> None:
+    """A run of attendances at once, posting exactly what `on_activity_attended` would."""
+    requests = [
+        _by_trigger(
+            e.envelope,
+            e.data.resident_id,
+            "activity",
+            e.data.activity_type,
+            e.data.hours,
+            e.data.attended_at,
+            "activity",
+            "参加社区活动",
+        )
+        for e in events
+    ]
+    await apply_awards(session, requests, pending_retention=timedelta(0))
+
+
+async def on_adopted_batch(
+    session: AsyncSession, events: Sequence[ParsedEvent[PetitionAdopted]]
+) -> None:
+    """A run of adopted suggestions at once, posting exactly what `on_petition_adopted` would."""
+    requests = [
+        _by_trigger(
+            e.envelope,
+            e.data.resident_id,
+            "petition_adopted",
+            None,
+            None,
+            e.data.adopted_at,
+            "petition",
+            "建议被采纳",
+        )
+        for e in events
+    ]
+    await apply_awards(session, requests, pending_retention=timedelta(0))
+
+
+def _by_trigger(
+    envelope: CloudEvent,
+    resident_id: str,
+    source: Source,
+    kind: str | None,
+    hours: float | None,
+    at: datetime,
+    source_type: str,
+    reason: str,
+) -> AwardRequest:
+    return AwardRequest(
+        envelope=envelope,
+        resident_id=_id(resident_id),
+        phone_hash=None,
+        community_hint=None,
+        source=source,
+        activity_type=kind,
+        hours=hours,
+        at=at,
+        source_type=source_type,
+        actor="system",
+        reason=reason,
     )
 
 

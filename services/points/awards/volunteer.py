@@ -7,6 +7,7 @@ the list does not know is parked for staff. Nothing is dropped.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.volunteer import ActivityCompleted
 from kit.errors import PermanentEventError
 from kit.events import CloudEvent, ParsedEvent
+from services.points.awards.batch import AwardRequest, apply_awards
 from services.points.awards.models import PendingAward, UnmatchedActivity
 from services.points.awards.service import post_item
 from services.points.ledger import wallets
@@ -36,6 +38,33 @@ async def on_activity_completed(
         await _park_pending(session, event.envelope, _pending_key(data))
         return
     await apply_activity(session, envelope=event.envelope, data=data, wallet=wallet, item=None)
+
+
+async def on_completed_batch(
+    session: AsyncSession, events: Sequence[ParsedEvent[ActivityCompleted]]
+) -> None:
+    """A run of pushes at once, posting exactly what `on_activity_completed` would in turn."""
+    requests = [_request(event.envelope, event.data) for event in events]
+    await apply_awards(session, requests, pending_retention=PENDING_RETENTION)
+
+
+def _request(envelope: CloudEvent, data: ActivityCompleted) -> AwardRequest:
+    return AwardRequest(
+        envelope=envelope,
+        resident_id=_resident(data),
+        phone_hash=data.volunteer.phone_hash,
+        community_hint=data.community_id,
+        source="volunteer",
+        activity_type=data.activity.type,
+        hours=data.hours,
+        at=data.completed_at,
+        source_type="volunteer",
+        actor="volunteer-platform",
+        reason=data.activity.title,
+        per_resident_source=True,
+        pending_key=_pending_key(data),
+        park_unmatched=True,
+    )
 
 
 async def apply_activity(
@@ -77,14 +106,20 @@ def _community(data: ActivityCompleted, wallet: Wallet) -> uuid.UUID:
 
 
 async def find_wallet(session: AsyncSession, data: ActivityCompleted) -> Wallet | None:
-    if data.volunteer.resident_id:
-        try:
-            resident = uuid.UUID(data.volunteer.resident_id)
-        except ValueError:
-            raise PermanentEventError("volunteer.resident_id is not an id") from None
+    resident = _resident(data)
+    if resident is not None:
         return await wallets.lock_wallet(session, resident)
     assert data.volunteer.phone_hash is not None
     return await wallets.lock_wallet_by_phone_hash(session, data.volunteer.phone_hash)
+
+
+def _resident(data: ActivityCompleted) -> uuid.UUID | None:
+    if not data.volunteer.resident_id:
+        return None
+    try:
+        return uuid.UUID(data.volunteer.resident_id)
+    except ValueError:
+        raise PermanentEventError("volunteer.resident_id is not an id") from None
 
 
 def _pending_key(data: ActivityCompleted) -> str:
