@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
+from pydantic_core import to_json
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts import REGISTRY, Registry
-from kit.events import CloudEvent, to_json, validate_data
+from contracts import REGISTRY, EventData, Registry
+from kit.events import CloudEvent, new_traceparent, validate_data
+from kit.events import to_json as envelope_json
 from kit.tables import outbox
 
 NOTIFY_CHANNEL = "kit_outbox"
@@ -30,7 +33,7 @@ async def add_event(
             aggregatetype=contract.aggregate_type,
             aggregateid=event.subject or event.id,
             type=event.type,
-            payload=to_json(event),
+            payload=envelope_json(event),
             topic=contract.topic,
         )
     )
@@ -53,22 +56,71 @@ async def add_events(
     session: AsyncSession, events: Sequence[CloudEvent], registry: Registry = REGISTRY
 ) -> None:
     """`add_event` for many events in one statement (each validated against its contract)."""
-    if not events:
-        return
-    rows: dict[str, list[object]] = {
-        k: [] for k in ("ids", "aggs", "aids", "types", "payloads", "topics")
-    }
+    rows = _Rows()
     for event in events:
         validate_data(event, registry)
-        contract = registry.model_for(event.type)
-        rows["ids"].append(uuid.UUID(event.id))
-        rows["aggs"].append(contract.aggregate_type)
-        rows["aids"].append(event.subject or event.id)
-        rows["types"].append(event.type)
-        rows["payloads"].append(event.model_dump_json(exclude_none=True))
-        rows["topics"].append(contract.topic)
-    await session.execute(_INSERT_MANY, rows)
-    await _notify_once(session)
+        rows.add(
+            registry, event.id, event.type, event.subject, event.model_dump_json(exclude_none=True)
+        )
+    await rows.insert(session)
+
+
+async def add_data(
+    session: AsyncSession,
+    items: Sequence[tuple[EventData, str]],
+    *,
+    source: str,
+    registry: Registry = REGISTRY,
+) -> None:
+    """Stage events built from contract models (each with its subject) in one statement.
+
+    A contract model instance was validated when it was built, so its envelope is written
+    straight to JSON (the same JSON `add_event` stores) without validating it again; a model
+    that is not the registry's model for its type name is refused.
+    """
+    rows = _Rows()
+    for data, subject in items:
+        if registry.model_for(data.event_type) is not type(data):
+            raise TypeError(f"{type(data).__name__} is not the registered model of its type")
+        event_id = str(uuid.uuid4())
+        envelope = {
+            "specversion": "1.0",
+            "id": event_id,
+            "source": source,
+            "type": data.event_type,
+            "subject": subject,
+            "time": datetime.now(UTC),
+            "datacontenttype": "application/json",
+            "data": data,
+            "traceparent": new_traceparent(),
+        }
+        rows.add(registry, event_id, data.event_type, subject, to_json(envelope).decode())
+    await rows.insert(session)
+
+
+class _Rows:
+    """Outbox rows as columns, for `_INSERT_MANY`."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[object]] = {
+            k: [] for k in ("ids", "aggs", "aids", "types", "payloads", "topics")
+        }
+
+    def add(
+        self, registry: Registry, event_id: str, type_: str, subject: str | None, payload: str
+    ) -> None:
+        contract = registry.model_for(type_)
+        self.columns["ids"].append(uuid.UUID(event_id))
+        self.columns["aggs"].append(contract.aggregate_type)
+        self.columns["aids"].append(subject or event_id)
+        self.columns["types"].append(type_)
+        self.columns["payloads"].append(payload)
+        self.columns["topics"].append(contract.topic)
+
+    async def insert(self, session: AsyncSession) -> None:
+        if self.columns["ids"]:
+            await session.execute(_INSERT_MANY, self.columns)
+            await _notify_once(session)
 
 
 async def _notify_once(session: AsyncSession) -> None:

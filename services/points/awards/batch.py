@@ -87,8 +87,12 @@ async def apply_awards(
             continue
         resolved.append(_resolved(request, wallet, item))
     ledger = Ledger(await sql.earned_since(session, Ledger.windows(resolved)))
+    issuing = {
+        c: await ledger_wallets.system_account(session, "issuing", c)
+        for c in {r.wallet.community_id for r in resolved}
+    }
     for entry in resolved:
-        ledger.post(entry, issuing=await _issuing(session, entry.wallet.community_id))
+        ledger.post(entry, issuing=issuing[entry.wallet.community_id])
     await sql.park_pending(session, parked.pending)
     await sql.park_unmatched(session, parked.unmatched)
     await ledger.write(session)
@@ -168,7 +172,3 @@ def _park_unmatched(parked: Parked, request: AwardRequest, community: uuid.UUID)
     rows["community"].append(community)
     rows["type"].append(request.activity_type)
     rows["envelope"].append(request.envelope.model_dump_json())
-
-
-async def _issuing(session: AsyncSession, community: uuid.UUID) -> uuid.UUID:
-    return await ledger_wallets.system_account(session, "issuing", community)

@@ -15,8 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import EventData
 from contracts.points import PointsAwarded, PointsDeducted
-from kit.events import new_event
-from kit.outbox import add_events
+from kit.outbox import add_data
 from services.points.awards import batch_sql as sql
 from services.points.awards.rules import active_caps, allowed_under_caps, cap_windows
 from services.points.events import SOURCE
@@ -93,13 +92,16 @@ class Ledger:
         """The cap windows the batch's awards are judged in."""
         found: set[sql.Window] = set()
         for r in resolved:
-            if r.amount > 0:
+            capped = active_caps(r.item.caps)
+            if r.amount > 0 and capped:
                 starts = cap_windows(r.at)
-                for period in active_caps(r.item.caps):
+                for period in capped:
                     found.add((r.wallet.resident_id, r.item.code, starts[period]))
         return found
 
     def used(self, r: Resolved) -> dict[str, int]:
+        if not active_caps(r.item.caps):
+            return {}
         starts = cap_windows(r.at)
         mine = self.counted[(r.wallet.resident_id, r.item.code)]
         return {
@@ -209,6 +211,4 @@ class Ledger:
         await sql.insert_entries(session, self.entries)
         await sql.add_scores(session, self.scores)
         await sql.change_wallets(session, self.wallets)
-        await add_events(
-            session, [new_event(data, source=SOURCE, subject=s) for data, s in self.events]
-        )
+        await add_data(session, self.events, source=SOURCE)

@@ -1,7 +1,8 @@
 """Tables of the ledger: accounts, postings and their entries, and the score aggregates.
 
 The ledger's invariants live in the database (migration 0002): entries of a posting sum to
-zero (deferred constraint trigger), an entry moves its account's balance (a statement-level trigger since migration 0004), entries
+zero (deferred constraint trigger), an entry moves its
+account's balance (a statement-level trigger, migration 0004), entries
 and postings are never updated or deleted, and a resident's balance - held never goes below
 zero (CHECK).
 """

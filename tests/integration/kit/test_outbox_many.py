@@ -1,0 +1,62 @@
+"""Staging many events at once (`add_events`, `add_data`) stores what `add_event` stores."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import asyncpg
+import pytest
+
+from kit.db import unit_of_work
+from kit.events import new_event
+from kit.outbox import add_data, add_event, add_events
+from tests.integration import support
+from tests.integration.conftest import Db
+
+ROWS = "SELECT aggregatetype, aggregateid, type, topic, payload FROM outbox ORDER BY seq"
+# What differs between two events of the same data: their id, time and trace.
+OWN = ("id", "time", "traceparent")
+
+
+async def staged(db: Db) -> list[dict[str, Any]]:
+    conn = await asyncpg.connect(db.dsn)
+    try:
+        rows = [dict(r) for r in await conn.fetch(ROWS)]
+    finally:
+        await conn.close()
+    for row in rows:
+        payload = json.loads(row["payload"])
+        row["payload"] = {k: v for k, v in payload.items() if k not in OWN}
+        row["own"] = [k for k in OWN if k in payload]
+    return rows
+
+
+async def test_add_events_and_add_data_store_what_add_event_stores(db: Db, topic: str) -> None:
+    registry, model = support.counted_contract(topic)
+    data = [model(n=n, amount=n * 10, key=f"s{n}") for n in range(3)]  # type: ignore[call-arg]
+    subjects = [f"s{n}" for n in range(3)]
+    async with unit_of_work(db.factory) as session:
+        for d, s in zip(data, subjects, strict=True):
+            await add_event(session, new_event(d, source="/t", subject=s), registry)
+        events = [new_event(d, source="/t", subject=s) for d, s in zip(data, subjects, strict=True)]
+        await add_events(session, events, registry)
+        await add_data(
+            session, list(zip(data, subjects, strict=True)), source="/t", registry=registry
+        )
+        await session.commit()
+    rows = await staged(db)
+    one, many, built = rows[:3], rows[3:6], rows[6:]
+    assert one == many == built
+    assert one[0]["own"] == list(OWN)
+    assert one[2]["payload"]["data"] == {"n": 2, "amount": 20, "key": "s2"}
+
+
+async def test_add_data_refuses_a_model_the_registry_does_not_hold(db: Db, topic: str) -> None:
+    registry, _ = support.counted_contract(topic)
+    _, stranger = support.counted_contract(support.unique("other"))
+    async with unit_of_work(db.factory) as session:
+        with pytest.raises(TypeError):
+            lost = stranger(n=1, amount=1, key="s")  # type: ignore[call-arg]
+            await add_data(session, [(lost, "s")], source="/t", registry=registry)
+    assert await db.fetchval("SELECT count(*) FROM outbox") == 0
