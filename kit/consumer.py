@@ -1,10 +1,12 @@
 """The consumer runner: batches from Kafka applied to PostgreSQL exactly once per event.
 
-Each partition's batch is one database transaction. Every event gets an inbox row
-(consumer, source, id) inside that transaction, so a redelivered event is a no-op; offsets
-are committed only after the transaction. A batch first runs on a fast path (one bulk inbox
-claim, no savepoints); if anything in it fails, it is replayed with each handler in a
-savepoint, so one poison event is parked in `<topic>.dlq` without undoing its neighbours.
+A poll's partitions are dealt to `lanes` lanes; each lane's records are one database
+transaction, and the lanes run at once. Every event gets an inbox row (consumer, source, id)
+inside its transaction, so a redelivered event is a no-op; offsets are committed only after
+every lane's transaction. A lane first runs on a fast path (one bulk inbox claim, no
+savepoints, runs of a batchable handler's events in one call); if a handler fails there, the
+lane is replayed with each handler in a savepoint, so one poison event is parked in
+`<topic>.dlq` without undoing its neighbours.
 Transient failures (database or broker away) roll the batch back and retry it with backoff,
 forever.
 """
@@ -17,6 +19,7 @@ import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError
@@ -24,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import REGISTRY, Registry
 from kit import metrics
-from kit.consumer_batch import NeedsCarefulPath, apply_batch_fast
+from kit.consumer_batch import NeedsCarefulPath, apply_batch_fast, split_lanes
 from kit.consumer_steps import apply_one, dead_letter_header
 from kit.kafka import make_consumer, make_producer
 from kit.rebalance import CommitOnRevoke
@@ -56,6 +59,7 @@ class ConsumerRunner:
         max_records: int = 500,
         max_handler_attempts: int = 5,
         max_backoff: float = 5.0,
+        lanes: int = 2,
     ) -> None:
         unknown = sorted(name for name in handlers if name not in registry)
         if unknown:
@@ -70,6 +74,7 @@ class ConsumerRunner:
         self.max_records = max_records
         self.max_handler_attempts = max_handler_attempts
         self.max_backoff = max_backoff
+        self.lanes = lanes
         self.state = RunnerState()
         self._stopping = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
@@ -114,9 +119,12 @@ class ConsumerRunner:
             await dlq.stop()
 
     async def _process_poll(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
-        """One poll, over all its partitions, is one transaction (each partition in order)."""
-        records = [record for records in batch.values() for record in records]
-        await self._with_retry(lambda: self._apply_batch(records))
+        """One poll's partitions split over lanes: each lane one transaction, the lanes at once
+        (while one waits on PostgreSQL the other runs Python). A partition stays in one lane,
+        in order; offsets are committed once every lane has committed."""
+        async with asyncio.TaskGroup() as lanes:
+            for records in split_lanes(batch, self.lanes):
+                lanes.create_task(self._with_retry(partial(self._apply_batch, records)))
         for tp, done in batch.items():
             self.state.uncommitted[tp] = done[-1].offset + 1
         await self.commit_pending()

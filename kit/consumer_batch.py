@@ -1,6 +1,6 @@
 """The consumer runner's fast path: one bulk inbox claim per batch, handlers without savepoints.
 
-A batch is what one poll returned, over all its partitions, in one transaction. Events that
+A batch is one lane of a poll (kit.consumer: whole partitions, in one transaction). Events that
 cannot apply whatever happens (bytes that are no CloudEvent, data that breaks its contract, a
 type without a contract) are parked here and now; the rest run in order, consecutive events of
 a batchable handler (kit.subscriptions.Batchable) as one call. A handler failing abandons the
@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,6 +53,17 @@ _CLAIM = text(
     RETURNING event_source, event_id
     """
 )
+
+
+def split_lanes(
+    batch: dict[TopicPartition, list[ConsumerRecord]], lanes: int
+) -> list[list[ConsumerRecord]]:
+    """Whole partitions dealt to at most `lanes` lanes, the largest first to the lightest lane,
+    so lanes carry about the same number of records; a partition keeps its order."""
+    loads: list[list[ConsumerRecord]] = [[] for _ in range(max(1, lanes))]
+    for tp in sorted(batch, key=lambda tp: (-len(batch[tp]), tp.topic, tp.partition)):
+        min(loads, key=len).extend(batch[tp])
+    return [lane for lane in loads if lane]
 
 
 async def apply_batch_fast(
