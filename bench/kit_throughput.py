@@ -1,5 +1,5 @@
 """Benchmark: the kit's consumer runner with a handler that does nothing (what is left is the
-runner's own work: the inbox row per event, one transaction per partition batch, offsets)
+runner's own work: the inbox row per event, one transaction per batch, offsets)
 against the bare inbox ceiling, a plain asyncpg loop writing the same inbox rows in batches of
 the runner's size, one transaction per batch; the raw aiokafka consume of the same events for
 reference; and the relay's commit-to-Kafka latency.
@@ -33,8 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bench.common import (
     BATCH,
     Probe,
+    batches,
     consume_backlog,
-    partition_batches,
     rate_line,
     raw_consume,
     require,
@@ -96,10 +96,10 @@ def inbox_rows(consumer: str, batch: list[ConsumerRecord]) -> list[list[str]]:
     ]
 
 
-async def bare_inbox(db: Db, batches: list[list[ConsumerRecord]], count: int) -> float:
+async def bare_inbox(db: Db, chunks: list[list[ConsumerRecord]], count: int) -> float:
     """Seconds for one connection to claim every batch's inbox rows, a transaction a batch."""
     consumer = support.unique("ceiling")
-    prepared = [inbox_rows(consumer, batch) for batch in batches]
+    prepared = [inbox_rows(consumer, chunk) for chunk in chunks]
     conn = await asyncpg.connect(db.dsn)
     claimed = 0
     try:
@@ -183,7 +183,7 @@ async def main(events: int, samples: int) -> None:
     async with scratch_database() as db:
         runner = await runner_inbox_only(db, kafka, topic, events)
     async with scratch_database() as db:
-        ceiling = await bare_inbox(db, partition_batches(raw.records), events)
+        ceiling = await bare_inbox(db, batches(raw.records), events)
     async with scratch_database() as db:
         latencies = await relay_latency(db, kafka, samples)
     p50 = statistics.median(latencies) * 1000

@@ -39,9 +39,9 @@ from bench.award_checks import check_exactly_once, check_same_rows, ledger_state
 from bench.common import (
     BATCH,
     Probe,
+    batches,
     consume_backlog,
     copy_table,
-    partition_batches,
     rate_line,
     require,
     topic_size,
@@ -211,7 +211,7 @@ async def awards(events: int, residents: int) -> list[str]:
         raw = await consume_backlog(kafka, topic, events)
         posted = "SELECT count(*) FROM postings WHERE source_type = 'volunteer'"
         applied = await _run_until(pipeline, kafka, topic, posted, events)
-        ceiling = await award_ceiling.sql_only(bare.dsn, partition_batches(raw.records), events)
+        ceiling = await award_ceiling.sql_only(bare.dsn, batches(raw.records), events)
         both = await award_ceiling.kafka_and_sql(streamed.dsn, kafka, topic, events)
         expected = await ledger_state(pipeline.dsn)
         check_exactly_once(expected, events, POINTS, "pipeline")
