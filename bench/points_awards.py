@@ -1,46 +1,75 @@
-"""Benchmark: volunteer awards per second through the real consumer and ledger, next to the raw
-aiokafka consume rate of the same events; and red-list read latency with 100,000 postings.
+"""Benchmark: volunteer awards through the real consumer runner and points ledger, against the
+bare-SQL ceiling for the same rows; the raw aiokafka consume of the same events for reference;
+and the red list's read latency over 100,000 postings.
+
+A backlog of ActivityCompleted pushes, keyed by phone hash as the gateway keys them, on a topic
+of 6 partitions, for residents registered (and put in households of three) through the same
+runner from identity's events, in a community whose points list is in force (effective from a
+date built from now; one uncapped item, so no cap query runs on either side). Sides:
+
+- pipeline: `ConsumerRunner` with points' HANDLERS (batches of 500), timed from its start
+  (bootstrap and group join counted) until every award is committed;
+- ceiling, SQL only (the headline): bench.award_ceiling writes the same rows in batches of 500,
+  one transaction each, on a fresh scratch points database with the same accounts and list;
+  rows built in memory before the clock starts;
+- ceiling, Kafka + bare SQL: the same, reading the backlog itself with a fresh consumer group,
+  timed like the pipeline;
+- raw aiokafka consume: a fresh group reading the backlog, timed like the pipeline.
+
+No figure is printed unless every push was applied exactly once on every database (postings,
+entries, balances, earnings, aggregates, outbox, inbox; bench.award_checks), nothing reached the
+dead-letter topic, and each ceiling's rows equal the pipeline's (digests without generated ids).
 
 Prints figures; never passes or fails. Needs DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS
 (`make bench` starts the test stack for it):
 
-    python -m bench.points_awards --events 5000 --residents 500 --postings 100000
+    python -m bench.points_awards --events 20000 --residents 2000 --postings 100000
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
-
-from bench.kit_throughput import raw_consume, require
-from contracts.identity import ResidentRegistered
+from bench import award_ceiling
+from bench.award_checks import check_exactly_once, check_same_rows, ledger_state
+from bench.common import (
+    BATCH,
+    Probe,
+    batches,
+    consume_backlog,
+    copy_table,
+    rate_line,
+    require,
+    topic_size,
+)
+from bench.red_list import red_list_line
+from contracts.identity import HouseholdMemberJoined, ResidentRegistered
 from contracts.volunteer import Activity, ActivityCompleted, VolunteerRef
 from kit.consumer import ConsumerRunner
 from kit.db import unit_of_work
 from kit.events import CloudEvent, new_event, serialize
 from kit.phone import keyed_hash
 from services.points.base import LOCAL
-from services.points.boards import service as boards
 from services.points.consumers import HANDLERS
 from services.points.listing import service as rules
 from tests.integration import support
 from tests.integration.support import Db, scratch_database
 
+POINTS = 5
 ITEMS = [
     {
         "code": "ENV",
         "name": "环境整治",
         "category": "志愿",
-        "points": 5,
+        "points": POINTS,
         "triggers": [{"source": "volunteer", "activity_type": "环境整治"}],
     }
 ]
+HOUSEHOLD = 3  # residents per household
 
 
 async def publish_list(db: Db, community: uuid.UUID) -> None:
@@ -56,74 +85,66 @@ async def publish_list(db: Db, community: uuid.UUID) -> None:
 Batch = tuple[list[bytes], list[bytes]]  # values and their Kafka keys
 
 
-def stream(community: uuid.UUID, residents: int, events: int) -> tuple[Batch, Batch]:
-    """Registrations first, then pushes spread over the residents, each keyed by its subject
-    (the phone hash) as the outbox relay and the gateway key them, so they spread over the
-    partitions and one resident's events stay in order."""
-    path = f"/{uuid.uuid4()}/{community}"
+def _batch(events: list[CloudEvent]) -> Batch:
+    return [serialize(e) for e in events], [str(e.subject).encode() for e in events]
+
+
+def residents_stream(community: uuid.UUID, residents: int) -> tuple[list[str], Batch]:
+    """Phone hashes, and identity's events: each resident registered, then in a household;
+    keyed by the resident as identity keys them, so one resident's events stay in order."""
+    path, now = f"/{uuid.uuid4()}/{community}", datetime.now(UTC)
     hashes = [keyed_hash("bench", str(i)) for i in range(residents)]
-    registrations = [
-        new_event(
-            ResidentRegistered(
-                resident_id=str(uuid.uuid4()),
-                community_id=str(community),
-                community_path=path,
-                name="居民",
-                phone_hash=h,
-                registered_at=datetime.now(UTC),
-            ),
-            source="/services/identity",
-            subject=h,
+    ids = [str(uuid.uuid4()) for _ in range(residents)]
+    households = [str(uuid.uuid4()) for _ in range(0, residents, HOUSEHOLD)]
+    registered = [
+        ResidentRegistered(
+            resident_id=r,
+            community_id=str(community),
+            community_path=path,
+            name="居民",
+            phone_hash=h,
+            registered_at=now,
         )
-        for h in hashes
+        for r, h in zip(ids, hashes, strict=True)
     ]
+    joined = [
+        HouseholdMemberJoined(
+            household_id=households[i // HOUSEHOLD],
+            resident_id=r,
+            community_id=str(community),
+            joined_at=now,
+        )
+        for i, r in enumerate(ids)
+    ]
+    events = [
+        new_event(data, source="/services/identity", subject=r)
+        for data, r in [*zip(registered, ids, strict=True), *zip(joined, ids, strict=True)]
+    ]
+    return hashes, _batch(events)
+
+
+def pushes_stream(community: uuid.UUID, hashes: list[str], events: int) -> Batch:
+    """Pushes spread over the residents, keyed by the phone hash (the subject) as the gateway
+    keys them, so they spread over the partitions and one volunteer's stay in order."""
     pushes = [
         new_event(
             ActivityCompleted(
-                volunteer=VolunteerRef(phone_hash=hashes[n % residents]),
+                volunteer=VolunteerRef(phone_hash=hashes[n % len(hashes)]),
                 activity=Activity(id=str(n), type="环境整治", title="清扫"),
                 community_id=str(community),
                 hours=1,
                 completed_at=datetime.now(UTC),
             ),
             source="/partners/volunteer",
-            subject=hashes[n % residents],
+            subject=hashes[n % len(hashes)],
         )
         for n in range(events)
     ]
-    return _batch(registrations), _batch(pushes)
-
-
-def _batch(events: list[CloudEvent]) -> Batch:
-    return [serialize(e) for e in events], [str(e.subject).encode() for e in events]
-
-
-async def awards_rate(db: Db, kafka: str, residents: int, events: int) -> tuple[float, float]:
-    community = uuid.uuid4()
-    await publish_list(db, community)
-    regs, pushes = stream(community, residents, events)
-    reg_topic, push_topic = support.unique("bench.identity"), support.unique("bench.volunteer")
-    await support.create_topics(
-        kafka, [reg_topic, f"{reg_topic}.dlq", push_topic, f"{push_topic}.dlq"]
-    )
-    await support.produce(kafka, reg_topic, regs[0], keys=regs[1])
-    await _run_until(
-        db, kafka, reg_topic, "SELECT count(*) FROM accounts WHERE kind = 'resident'", residents
-    )
-    await support.produce(kafka, push_topic, pushes[0], keys=pushes[1])
-    raw = await raw_consume(kafka, push_topic, events)
-    applied = await _run_until(
-        db,
-        kafka,
-        push_topic,
-        "SELECT count(*) FROM postings WHERE source_type = 'volunteer'",
-        events,
-    )
-    return raw, applied
+    return _batch(pushes)
 
 
 async def _run_until(db: Db, kafka: str, topic: str, sql: str, target: int) -> float:
-    """Seconds from the runner's start (bootstrap and group join counted, as for the raw
+    """Seconds from the points runner's start (bootstrap and group join counted, as for the raw
     consumer) until `sql` counts `target`; the runner's shutdown is not counted."""
     runner = ConsumerRunner(
         consumer_name=support.unique("bench"),
@@ -131,106 +152,101 @@ async def _run_until(db: Db, kafka: str, topic: str, sql: str, target: int) -> f
         handlers=HANDLERS,
         session_factory=db.factory,
         bootstrap_servers=kafka,
+        max_records=BATCH,
     )
+    probe = Probe(db.dsn, sql)
 
     async def done() -> bool:
-        return int(str(await db.fetchval(sql))) >= target
+        return await probe.count() >= target
 
     started = time.perf_counter()
-    async with support.running(runner):
-        complete = await support.eventually(done, timeout=900, interval=0.05)
-        elapsed = time.perf_counter() - started
-    found = int(str(await db.fetchval(sql)))
+    try:
+        async with support.running(runner):
+            complete = await support.eventually(done, timeout=900, interval=0.05)
+            elapsed = time.perf_counter() - started
+        found = await probe.count()
+    finally:
+        await probe.close()
     require(complete and found == target, f"{found} of {target} for {sql!r} (900 s allowed)")
+    require(await topic_size(kafka, f"{topic}.dlq") == 0, f"events of {topic} reached its DLQ")
     return elapsed
 
 
-SEED = [
-    "INSERT INTO accounts (id, kind, community_id) VALUES (gen_random_uuid(), 'issuing', $1)",
-    """INSERT INTO accounts (id, kind, resident_id, community_id, community_path, name)
-       SELECT gen_random_uuid(), 'resident', gen_random_uuid(), $1, $3, '居民' || g
-       FROM generate_series(1, $2::int) g""",
-    """INSERT INTO postings (id, kind, source_type, source_id, actor, reason, resident_id,
-                            community_id, score_delta, occurred_at)
-       SELECT gen_random_uuid(), 'award', 'bench', g::text, 'bench', '基准测试',
-              r.ids[1 + g % array_length(r.ids, 1)], $1, 1 + g % 10, now()
-       FROM generate_series(1 + $2::int, $3::int) g,
-            (SELECT array_agg(resident_id) ids FROM accounts WHERE community_id = $1
-              AND kind = 'resident') r""",
-    """INSERT INTO entries (posting_id, account_id, amount)
-       SELECT p.id, a.id, p.score_delta FROM postings p
-         JOIN accounts a ON a.resident_id = p.resident_id WHERE p.community_id = $1
-       UNION ALL
-       SELECT p.id, i.id, -p.score_delta FROM postings p
-         JOIN accounts i ON i.kind = 'issuing' AND i.community_id = $1
-       WHERE p.community_id = $1""",
-    """INSERT INTO scores (community_id, subject_kind, period, subject_id, score)
-       SELECT $1, 'resident', k, resident_id, sum(score_delta) FROM postings
-         CROSS JOIN unnest(ARRAY['m' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM'),
-                                 'y' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY'),
-                                 'all']) k
-       WHERE community_id = $1 GROUP BY k, resident_id""",
-]
+async def register(db: Db, kafka: str, community: uuid.UUID, residents: int) -> list[str]:
+    """The list, the issuing account, and the residents in households, through the runner."""
+    await publish_list(db, community)
+    await db.fetchval(
+        "INSERT INTO accounts (id, kind, community_id) VALUES (gen_random_uuid(), 'issuing', $1)",
+        community,
+    )
+    hashes, (values, keys) = residents_stream(community, residents)
+    topic = await _topic(kafka, "bench.identity")
+    await support.produce(kafka, topic, values, keys=keys)
+    in_households = "SELECT count(*) FROM accounts WHERE household_id IS NOT NULL"
+    await _run_until(db, kafka, topic, in_households, residents)
+    return hashes
 
 
-async def seed_postings(db: Db, community: uuid.UUID, residents: int, postings: int) -> None:
-    """Real postings with balanced entries (the ledger's triggers run) and their aggregates."""
-    conn = await asyncpg.connect(db.dsn)
-    try:
-        async with conn.transaction():
-            args: list[tuple[object, ...]] = [
-                (community,),
-                (community, residents, f"/{community}"),
-                (community, 0, postings),
-                (community,),
-                (community,),
-            ]
-            for statement, values in zip(SEED, args, strict=True):
-                await conn.execute(statement, *values)
-    finally:
-        await conn.close()
+async def _topic(kafka: str, prefix: str) -> str:
+    topic = support.unique(prefix)
+    await support.create_topics(kafka, [topic, f"{topic}.dlq"])
+    return topic
 
 
-async def board_latency(db: Db, postings: int, reads: int) -> list[float]:
-    community = uuid.uuid4()
-    residents = max(1, postings // 50)
-    await seed_postings(db, community, residents, postings)
-    latencies = []
-    now = datetime.now(UTC)
-    for _ in range(reads):
-        async with unit_of_work(db.factory) as session:
-            started = time.perf_counter()
-            board = await boards.leaderboard(
-                session, community_id=community, by="resident", period="month", now=now, limit=20
-            )
-            latencies.append(time.perf_counter() - started)
-        require(len(board) == min(20, residents), f"the red list had {len(board)} rows")
-    return sorted(latencies)
+async def awards(events: int, residents: int) -> list[str]:
+    """Measure every side on its own scratch database; the figure lines."""
+    kafka, community = support.bootstrap(), uuid.uuid4()
+    async with (
+        scratch_database("points") as pipeline,
+        scratch_database("points") as bare,
+        scratch_database("points") as streamed,
+    ):
+        hashes = await register(pipeline, kafka, community, residents)
+        for target in (bare, streamed):  # the same accounts (ids included) and list
+            for table in ("accounts", "rule_versions"):
+                await copy_table(pipeline.dsn, target.dsn, table)
+        topic = await _topic(kafka, "bench.volunteer")
+        values, keys = pushes_stream(community, hashes, events)
+        await support.produce(kafka, topic, values, keys=keys)
+        raw = await consume_backlog(kafka, topic, events)
+        posted = "SELECT count(*) FROM postings WHERE source_type = 'volunteer'"
+        applied = await _run_until(pipeline, kafka, topic, posted, events)
+        ceiling = await award_ceiling.sql_only(bare.dsn, batches(raw.records), events)
+        both = await award_ceiling.kafka_and_sql(streamed.dsn, kafka, topic, events)
+        expected = await ledger_state(pipeline.dsn)
+        check_exactly_once(expected, events, POINTS, "pipeline")
+        for side, db in (("SQL-only ceiling", bare), ("Kafka + SQL ceiling", streamed)):
+            state = await ledger_state(db.dsn)
+            check_exactly_once(state, events, POINTS, side)
+            check_same_rows(expected, state, side)
+    households = -(-residents // HOUSEHOLD)
+    return [
+        f"volunteer pushes                  {events} over {residents} residents in {households} "
+        f"households, 6 partitions, batches of {BATCH}",
+        f"exactly once                      checked on 3 databases: {events} postings of {POINTS}, "
+        "entries, balances, aggregates, outbox, inbox; no DLQ; ceilings wrote the same rows",
+        rate_line("raw aiokafka consume", events, raw.seconds, "events", "  reference"),
+        f"  (fresh group: first record after {raw.first_record:.2f} s)",
+        rate_line("award pipeline (runner+ledger)", events, applied, "awards", "  from start"),
+        rate_line("ceiling: bare SQL", events, ceiling, "awards", "  rows built before clock"),
+        rate_line("ceiling: Kafka + bare SQL", events, both, "awards", "  from consumer start"),
+        f"ratio pipeline/ceiling            {ceiling / applied:10.3f}",
+        f"ratio pipeline/(Kafka + bare SQL) {both / applied:10.3f}",
+        f"ratio pipeline/raw consume        {raw.seconds / applied:10.3f}",
+    ]
 
 
 async def main(events: int, residents: int, postings: int) -> None:
-    kafka = support.bootstrap()
+    lines = await awards(events, residents)
     async with scratch_database("points") as db:
-        raw, applied = await awards_rate(db, kafka, residents, events)
-    async with scratch_database("points") as db:
-        latencies = await board_latency(db, postings, 200)
-    p50 = statistics.median(latencies) * 1000
-    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    print(f"volunteer pushes                 {events} over {residents} residents")
-    print("(both rates timed from client start: bootstrap and group join counted, stop not)")
-    print(f"raw aiokafka consume             {events / raw:10.0f} events/s ({raw:.2f} s)")
-    print(f"awards through consumer+ledger   {events / applied:10.0f} awards/s ({applied:.2f} s)")
-    print(f"ratio awards/raw                 {raw / applied:10.3f}")
-    print(
-        f"red list (top 20, month)         p50 {p50:.2f} ms  p99 {p99:.2f} ms "
-        f"(aggregates of {postings} postings, {postings // 50} residents)"
-    )
+        lines.append(await red_list_line(db, postings))
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, default=5000)
-    parser.add_argument("--residents", type=int, default=500)
+    parser.add_argument("--events", type=int, default=20000)
+    parser.add_argument("--residents", type=int, default=2000)
     parser.add_argument("--postings", type=int, default=100_000)
     args = parser.parse_args()
     asyncio.run(main(args.events, args.residents, args.postings))
