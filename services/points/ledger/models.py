@@ -1,10 +1,9 @@
 """Tables of the ledger: accounts, postings and their entries, and the score aggregates.
 
-The ledger's invariants live in the database (migration 0002): entries of a posting sum to
-zero (deferred constraint trigger), an entry moves its
-account's balance (a statement-level trigger, migration 0004), entries
-and postings are never updated or deleted, and a resident's balance - held never goes below
-zero (CHECK).
+The ledger's invariants live in the database (migrations 0002 and 0004): entries of a posting
+sum to zero (deferred constraint trigger), entries move their accounts' balances (a
+statement-level trigger), entries and postings are never updated or deleted, and a resident's
+balance - held never goes below zero (CHECK).
 """
 
 from __future__ import annotations
