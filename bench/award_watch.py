@@ -17,15 +17,19 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from bench.kit_throughput import require
 from contracts.volunteer import ActivityCompleted
+from kit.outbox import NOTIFY_CHANNEL
 
 GROUP = "points"  # the kit's runner joins the group named after its service
 TOPIC = ActivityCompleted.topic
-POLL_SECONDS = 0.02
+POLL_SECONDS = 0.02  # at most this often
+FALLBACK_SECONDS = 0.5  # at least this often, a NOTIFY or not
 # Only rows created since the oldest transaction open at the previous poll can have committed
-# since then: created_at is its transaction's start (now()). Less a margin for clocks read
-# apart; one poll reads a few seconds of awards, however many the run has made.
+# since then, as long as created_at is its transaction's start (now(), the column's default)
+# or a time read within it; less 0.2 s to spare. One poll reads a fraction of a second of
+# awards however many the run has made; an award it missed would show as committed-not-seen
+# once the group's lag is back to 0, and the run refuses to print.
 HORIZON_SQL = """
-    SELECT least(now(), min(xact_start)) - interval '2 seconds' FROM pg_stat_activity
+    SELECT least(now(), min(xact_start)) - interval '0.2 seconds' FROM pg_stat_activity
     WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()
 """
 COMMITTED_SQL = """
@@ -37,9 +41,11 @@ Committed = Callable[[str, uuid.UUID], None]  # told of each award once, as firs
 
 
 class Commits:
-    """Polls the points database every 20 ms from its own connection: when each volunteer
-    award of the given residents was first seen committed (what any reader, the resident's API
-    included, can see from then on). Uses the (resident_id, created_at) index."""
+    """When each volunteer award of the given residents was first seen committed in the points
+    database (what any reader, the resident's API included, can see from then on). Polled from
+    its own connection as each transaction that wrote outbox rows commits (LISTEN on the
+    outbox's NOTIFY channel: an award's transaction writes one), at most every 20 ms and at
+    least every 0.5 s; a poll uses the (resident_id, created_at) index."""
 
     def __init__(self, dsn: str, residents: list[uuid.UUID], tell: Committed) -> None:
         self.dsn, self.residents, self.tell = dsn, residents, tell
@@ -54,11 +60,17 @@ class Commits:
 
     async def watch(self, stop: asyncio.Event) -> None:
         conn = await asyncpg.connect(self.dsn)
+        woken = asyncio.Event()
+        await conn.add_listener(NOTIFY_CHANNEL, lambda *_: woken.set())
         try:
             horizon: datetime = await conn.fetchval(HORIZON_SQL)
             while not stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(woken.wait(), FALLBACK_SECONDS)
+                woken.clear()  # a commit during the poll wakes the next one
+                started = time.monotonic()
                 horizon = await self.poll(conn, horizon)
-                await asyncio.sleep(POLL_SECONDS)
+                await asyncio.sleep(max(0.0, POLL_SECONDS - (time.monotonic() - started)))
         finally:
             await conn.close()
 
