@@ -18,11 +18,10 @@ gateway at each offered rate for a fixed time, spread over many residents in tur
   committed offsets, read from Kafka), each second during the run, right after the last 202,
   and how long after the last 202 it was back to 0.
 
-The other residents are announced to points as identity announces a registration (a
-ResidentRegistered event on identity.events, the phone hash keyed as in production): their
-wallets are points' own, and registering each through the API would cost ~0.3 s of argon2.
-The gateway's per-partner push limit is raised out of reach by the caller (a real partner at
-1,000/s needs it raised too). Refuses to print a run's figures unless every accepted push's
+The other residents are announced to points as identity announces a registration (see
+bench.award_residents). The gateway's per-partner push limit (6000/minute by default) is
+raised out of reach here, as the per-person ones are (a real partner at 1,000/s needs it
+raised too). Refuses to print a run's figures unless every accepted push's
 award was committed and every tracked one listed by the API.
 
     python -m bench.award_latency --rates 200,500,1000 --seconds 20 --residents 500 --tracked 16
@@ -39,24 +38,18 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 
+from bench.award_residents import residents
 from bench.award_watch import ApiSample, Commits, Lag
 from bench.kit_throughput import require
-from contracts.identity import ResidentRegistered
 from contracts.volunteer import ActivityCompleted
 from kit.db import asyncpg_dsn
-from kit.events import new_event, serialize
-from kit.kafka import make_producer
-from kit.phone import phone_hash
-from tests.e2e.platform import SHARED_SECRETS, Platform, start_platform
+from tests.e2e.platform import Platform, start_platform
 from tests.e2e.scene import Scene, prepare
 
 UNTHROTTLED = {
@@ -66,85 +59,6 @@ UNTHROTTLED = {
     "WEBHOOK_RATE_LIMIT_PARTNER": "10000000/minute",
 }
 DRAIN_TIMEOUT = 900.0
-
-
-@dataclass
-class Residents:
-    phones: list[str]  # the generator's phone index is the index here; tracked ones first
-    ids: list[uuid.UUID]
-    tokens: dict[uuid.UUID, dict[str, str]]  # tracked residents' bearer headers
-
-
-async def residents(platform: Platform, scene: Scene, count: int, tracked: int) -> Residents:
-    signed_up = [f"135{i:08d}" for i in range(tracked)]
-    await asyncio.gather(*(scene.register(p, f"志愿者{i}") for i, p in enumerate(signed_up)))
-    headers = [await scene.login(phone) for phone in signed_up]
-    dsn = asyncpg_dsn(platform.databases["points"])
-    announced = [f"134{i:08d}" for i in range(count - tracked)]
-    path = await _wait_one(
-        dsn,
-        "SELECT community_path FROM accounts WHERE community_id = $1 "
-        "AND community_path IS NOT NULL LIMIT 1",
-        uuid.UUID(scene.community_id),
-    )
-    await announce(platform.broker.bootstrap, scene.community_id, path, announced)
-    phones = signed_up + announced
-    hashes = [phone_hash(SHARED_SECRETS["PHONE_HASH_KEY"], p) for p in phones]
-    wallets = await wallets_of(dsn, hashes)
-    ids = [wallets[h] for h in hashes]
-    print(
-        f"P1a {count} residents: {tracked} registered and signed in through the gateway "
-        f"(tracked), {len(announced)} announced to points by ResidentRegistered events"
-    )
-    return Residents(phones, ids, dict(zip(ids[:tracked], headers, strict=True)))
-
-
-async def announce(bootstrap: str, community: str, path: str, phones: list[str]) -> None:
-    producer = make_producer(bootstrap)
-    await producer.start()
-    try:
-        sends = []
-        for n, phone in enumerate(phones):
-            digest = phone_hash(SHARED_SECRETS["PHONE_HASH_KEY"], phone)
-            data = ResidentRegistered(
-                resident_id=str(uuid.uuid4()),
-                community_id=community,
-                community_path=path,
-                name=f"居民{n}",
-                phone_hash=digest,
-                registered_at=datetime.now(UTC),
-            )
-            event = new_event(data, source="/services/identity", subject=digest)
-            sends.append(await producer.send(data.topic, serialize(event), key=digest.encode()))
-        await asyncio.gather(*sends)
-    finally:
-        await producer.stop()
-
-
-async def _wait_one(dsn: str, sql: str, *args: Any, timeout: float = 60) -> Any:
-    conn = await asyncpg.connect(dsn)
-    try:
-        deadline = time.monotonic() + timeout
-        while (value := await conn.fetchval(sql, *args)) is None:
-            require(time.monotonic() < deadline, f"nothing for {sql!r} in {timeout:g} s")
-            await asyncio.sleep(0.2)
-        return value
-    finally:
-        await conn.close()
-
-
-async def wallets_of(dsn: str, hashes: list[str], timeout: float = 120) -> dict[str, uuid.UUID]:
-    """phone hash → resident id, once points has opened every wallet."""
-    sql = "SELECT phone_hash, resident_id FROM accounts WHERE phone_hash = ANY($1::text[])"
-    conn = await asyncpg.connect(dsn)
-    try:
-        deadline = time.monotonic() + timeout
-        while len(rows := await conn.fetch(sql, hashes)) < len(hashes):
-            require(time.monotonic() < deadline, f"{len(rows)} of {len(hashes)} wallets opened")
-            await asyncio.sleep(0.5)
-        return {r["phone_hash"]: r["resident_id"] for r in rows}
-    finally:
-        await conn.close()
 
 
 async def generate(
@@ -260,7 +174,7 @@ async def p1a(
         "community_id": scene.community_id,
         "phones": people.phones,
     }
-    sample = ApiSample(scene.gw, people.tokens)
+    sample = ApiSample(scene.gw, await people.sign_in(scene))
     dsn = asyncpg_dsn(platform.databases["points"])
     watch = Watch(
         Commits(dsn, people.ids, sample.committed), sample, Lag(platform.broker.bootstrap)
@@ -269,7 +183,9 @@ async def p1a(
     stop = asyncio.Event()
     watch.commits.start(stop)
     try:
-        for rate in rates:
+        for n, rate in enumerate(rates):
+            if n:  # fresh tokens before the clock starts: a run and its drain can take minutes
+                sample.tokens = await people.sign_in(scene)
             await offered_run(platform.gateway, spec, watch, tracked, rate, seconds)
     finally:
         stop.set()

@@ -33,7 +33,8 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.award_latency import UNTHROTTLED, p1a, wallets_of
+from bench.award_latency import UNTHROTTLED, p1a
+from bench.award_residents import wallets_of
 from bench.kit_throughput import raw_consume, require
 from kit.db import asyncpg_dsn
 from kit.phone import phone_hash
