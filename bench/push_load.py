@@ -4,10 +4,11 @@
 
 The spec (JSON on stdin): partner_id, secret, community_id, phones. Every push is built and
 signed before the clock starts, one single-event push per resident in turn. Push n is due at
-start + n / rate whatever the answers before it did (open loop): it waits only for a free
-connection of a pool far larger than the pushes in flight (--connections), and how late each
-push left is reported. HTTP/1.1 is spoken by hand over asyncio streams on uvloop, so the
-generator costs little of a machine it shares with what it measures.
+start + n / rate whatever the answers before it did (open loop): it waits only when all of
+the pool's keep-alive connections (--connections, 1,024) have a push in flight, which only a
+gateway far behind causes, and how late each push left is reported. HTTP/1.1 is spoken by
+hand over asyncio streams on uvloop, so the generator costs little of a machine it shares
+with what it measures.
 
 Prints "offered" once the last answer is in, then one JSON line: the figures and, for every
 202, [event id, phone index, when the 202 arrived (Unix time)]. Only ever aimed at 127.0.0.1.
@@ -179,6 +180,6 @@ if __name__ == "__main__":
     parser.add_argument("--gateway", required=True)
     parser.add_argument("--rate", type=float, required=True, help="pushes per second offered")
     parser.add_argument("--seconds", type=float, required=True)
-    parser.add_argument("--connections", type=int, default=256)
+    parser.add_argument("--connections", type=int, default=1024)
     args = parser.parse_args()
     uvloop.run(main(args.gateway, args.rate, args.seconds, args.connections))
