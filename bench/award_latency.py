@@ -147,7 +147,8 @@ async def offered_run(
         + spread([shown[e] - acked[e] for e in sampled])
     )
     print(
-        f"{head}: points group lag on {ActivityCompleted.topic}: peak {max(peaks, default=0)} "
+        f"{head}: points group lag on {ActivityCompleted.topic} ({len(watch.lag.partitions)} "
+        f"partitions): peak {max(peaks, default=0)} "
         f"(read each second during the run), {at_end} at {read_at - last:.2f} s after the last "
         f"202, back to 0 at {zero - last:.2f} s after the last 202"
     )
