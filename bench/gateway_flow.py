@@ -1,9 +1,8 @@
 """Benchmarks of the whole platform (every process running, its own broker):
 
-P1a paced latency: signed single-event pushes at a few offered rates; latency from the
-    partner's 202 to the award being visible to a reader of the points database (polled every
-    20 ms, so a row is seen only once its transaction has committed: what the resident's API
-    read would see). Its awards/s is the offered rate, so none is printed.
+P1a awards under a steady offered load (bench.award_latency): open-loop signed pushes at each
+    offered rate from a generator process, over 500 residents; 202 → committed for every
+    award, 202 → listed by the resident's API for a tracked sample, and the points group's lag.
 P1b sustained throughput: points stopped, a backlog pushed as fast as the gateway takes it,
     points started again; awards/s while it drains, beside the raw aiokafka consume rate of
     as many events. Both clocks include the consumer's bootstrap and group join (points' from
@@ -16,7 +15,7 @@ P2  GET /api/points/accounts/me through the gateway vs straight to points, from 
 Prints figures, or exits non-zero when the measured work did not complete. Needs DATABASE_URL
 (`make bench` provides it):
 
-    python -m bench.gateway_flow --rates 50,100,200 --seconds 5 --backlog 3000 --load-seconds 8
+    python -m bench.gateway_flow --rates 200,500,1000 --seconds 20 --backlog 3000 --load-seconds 8
 """
 
 from __future__ import annotations
@@ -24,43 +23,44 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 
+from bench.award_latency import UNTHROTTLED, p1a
+from bench.award_residents import wallets_of
 from bench.kit_throughput import raw_consume, require
 from kit.db import asyncpg_dsn
-from tests.e2e.platform import Platform, start_platform
+from kit.phone import phone_hash
+from tests.e2e.platform import SHARED_SECRETS, Platform, start_platform
 from tests.e2e.scene import Scene, activity, prepare
 
 PHONES = [f"136{i:08d}" for i in range(50)]
-UNTHROTTLED = {
-    "RATE_LIMIT_PERSON": "10000000/minute",
-    "RATE_LIMIT_ANONYMOUS": "10000000/minute",
-    "RATE_LIMIT_LOGIN": "10000000/minute",
-}
+# By resident, on the (resident_id, created_at) index: P1a has left tens of thousands of rows.
 VISIBLE_SQL = """
     SELECT split_part(source_id, ':', 1) AS event FROM postings
-    WHERE source_type = 'volunteer' AND created_at >= to_timestamp($1)
+    WHERE resident_id = ANY($2::uuid[]) AND created_at >= to_timestamp($1)
+        AND source_type = 'volunteer'
 """
 
 
 class Visibility:
     """Polls the points database; remembers when each award was first seen committed."""
 
-    def __init__(self, platform: Platform, since: float) -> None:
+    def __init__(self, platform: Platform, since: float, residents: list[uuid.UUID]) -> None:
         self.dsn = asyncpg_dsn(platform.databases["points"])
+        self.residents = residents
         self.since = since - 1  # created_at is the transaction's start: never after the push
         self.seen: dict[str, float] = {}
 
     async def poll(self, conn: asyncpg.Connection) -> None:
-        rows = await conn.fetch(VISIBLE_SQL, self.since)
+        rows = await conn.fetch(VISIBLE_SQL, self.since, self.residents)
         now = time.time()
         for r in rows:
             self.seen.setdefault(r["event"], now)
@@ -72,19 +72,6 @@ class Visibility:
         finally:
             await conn.close()
         return len(ids & self.seen.keys())
-
-    async def during(self, pushing: asyncio.Task[None], acked: dict[str, float]) -> bool:
-        """Poll while `pushing` runs, so each award is stamped when it appears, then until every
-        acked push is visible (two minutes at most)."""
-        conn = await asyncpg.connect(self.dsn)
-        try:
-            while not pushing.done():
-                await self.poll(conn)
-                await asyncio.sleep(0.02)
-        finally:
-            await conn.close()
-        await pushing
-        return await self.until(set(acked), timeout=120)
 
     async def until(self, ids: set[str], timeout: float) -> bool:
         conn = await asyncpg.connect(self.dsn)
@@ -100,39 +87,6 @@ class Visibility:
             await conn.close()
 
 
-async def push_at(scene: Scene, rate: int, seconds: float, acked: dict[str, float]) -> None:
-    """Single-event pushes paced to `rate`/s; fills event id → when its 202 came back."""
-    count = int(rate * seconds)
-    started = time.perf_counter()
-
-    async def one(n: int) -> None:
-        event = activity(PHONES[n % len(PHONES)], community_id=scene.community_id)
-        answer = await scene.push(event)
-        if answer.status_code == 202:
-            acked[event["id"]] = time.time()
-
-    tasks = []
-    for n in range(count):
-        await asyncio.sleep(max(0.0, started + n / rate - time.perf_counter()))
-        tasks.append(asyncio.create_task(one(n)))
-    await asyncio.gather(*tasks)
-    require(len(acked) == count, f"{len(acked)} of {count} pushes at {rate}/s were accepted")
-
-
-async def paced_latency(platform: Platform, scene: Scene, rate: int, seconds: float) -> None:
-    watch = Visibility(platform, time.time())
-    acked: dict[str, float] = {}
-    complete = await watch.during(asyncio.create_task(push_at(scene, rate, seconds, acked)), acked)
-    require(complete, f"{len(acked.keys() & watch.seen.keys())} of {len(acked)} awards visible")
-    lat = sorted(watch.seen[i] - acked[i] for i in acked)
-    p50 = statistics.median(lat) * 1000
-    p99 = lat[max(0, int(len(lat) * 0.99) - 1)] * 1000
-    print(
-        f"P1a offered {rate:4d} pushes/s for {seconds:g} s: {len(acked)} awards, "
-        f"202→visible p50 {p50:.0f} ms  p99 {p99:.0f} ms"
-    )
-
-
 async def push_backlog(scene: Scene, count: int) -> set[str]:
     events = [
         activity(PHONES[n % len(PHONES)], community_id=scene.community_id) for n in range(count)
@@ -145,8 +99,10 @@ async def push_backlog(scene: Scene, count: int) -> set[str]:
 
 
 async def sustained(platform: Platform, scene: Scene, backlog: int) -> None:
+    hashes = [phone_hash(SHARED_SECRETS["PHONE_HASH_KEY"], phone) for phone in PHONES]
+    residents = await wallets_of(asyncpg_dsn(platform.databases["points"]), hashes)
     await platform.children["points"].stop()  # graceful: it leaves the consumer group
-    watch = Visibility(platform, time.time())
+    watch = Visibility(platform, time.time(), list(residents.values()))
     ids = await push_backlog(scene, backlog)
     await platform.start("points")  # returns once /readyz answers: its consumer is joining
     started = time.perf_counter()
@@ -210,9 +166,8 @@ async def p2(platform: Platform, scene: Scene, seconds: float, rounds: int) -> N
     print(f"P2 gateway/direct served ratio {via / direct:.3f}")
 
 
-async def main(
-    rates: list[int], seconds: float, backlog: int, load_seconds: float, rounds: int
-) -> None:
+async def main(args: argparse.Namespace) -> None:
+    rates = [int(r) for r in args.rates.split(",")]
     with tempfile.TemporaryDirectory() as work:
         platform = await start_platform(Path(work), overrides=UNTHROTTLED)
         try:
@@ -220,28 +175,20 @@ async def main(
                 scene = await prepare(gw)
                 for n, phone in enumerate(PHONES):
                     await scene.register(phone, f"志愿者{n}")
-                for rate in rates:
-                    await paced_latency(platform, scene, rate, seconds)
-                await sustained(platform, scene, backlog)
-                await p2(platform, scene, load_seconds, rounds)
+                await p1a(platform, scene, rates, args.seconds, args.residents, args.tracked)
+                await sustained(platform, scene, args.backlog)
+                await p2(platform, scene, args.load_seconds, args.rounds)
         finally:
             await platform.stop()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rates", default="50,100,200")
-    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--rates", default="200,500,1000", help="P1a: pushes per second offered")
+    parser.add_argument("--seconds", type=float, default=20, help="P1a: per offered rate")
+    parser.add_argument("--residents", type=int, default=500, help="P1a: pushed to in turn")
+    parser.add_argument("--tracked", type=int, default=16, help="P1a: read through the API")
     parser.add_argument("--backlog", type=int, default=3000)
     parser.add_argument("--load-seconds", type=float, default=8, help="per side and round")
     parser.add_argument("--rounds", type=int, default=2)
-    args = parser.parse_args()
-    asyncio.run(
-        main(
-            [int(r) for r in args.rates.split(",")],
-            args.seconds,
-            args.backlog,
-            args.load_seconds,
-            args.rounds,
-        )
-    )
+    asyncio.run(main(parser.parse_args()))
