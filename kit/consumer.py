@@ -59,7 +59,7 @@ class ConsumerRunner:
         max_records: int = 500,
         max_handler_attempts: int = 5,
         max_backoff: float = 5.0,
-        lanes: int = 2,
+        lanes: int = 1,
     ) -> None:
         unknown = sorted(name for name in handlers if name not in registry)
         if unknown:
