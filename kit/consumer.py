@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class ConsumerRunner:
         max_handler_attempts: int = 5,
         max_backoff: float = 5.0,
         lanes: int = 1,
+        commit_interval: float = 0.2,
     ) -> None:
         unknown = sorted(name for name in handlers if name not in registry)
         if unknown:
@@ -75,6 +77,10 @@ class ConsumerRunner:
         self.max_handler_attempts = max_handler_attempts
         self.max_backoff = max_backoff
         self.lanes = lanes
+        # Offsets are committed at most this often (and always on revoke and stop): a commit
+        # is a broker round trip, and one not yet made only means the inbox drops a redelivery.
+        self.commit_interval = commit_interval
+        self._committed_at = 0.0
         self.state = RunnerState()
         self._stopping = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
@@ -112,6 +118,8 @@ class ConsumerRunner:
                 batch = await consumer.getmany(timeout_ms=500, max_records=self.max_records)
                 if batch:
                     await self._process_poll(batch)
+                elif self.state.uncommitted:
+                    await self.commit_pending()  # idle: what is done is committed now
         finally:
             await self._final_commit()
             self._consumer = None
@@ -127,7 +135,8 @@ class ConsumerRunner:
                 lanes.create_task(self._with_retry(partial(self._apply_batch, records)))
         for tp, done in batch.items():
             self.state.uncommitted[tp] = done[-1].offset + 1
-        await self.commit_pending()
+        if time.monotonic() - self._committed_at >= self.commit_interval:
+            await self.commit_pending()
 
     async def _apply_batch(self, records: list[ConsumerRecord]) -> None:
         try:
@@ -172,6 +181,7 @@ class ConsumerRunner:
         if not self.state.uncommitted or self._consumer is None:
             return
         offsets = dict(self.state.uncommitted)
+        self._committed_at = time.monotonic()
         try:
             await self._consumer.commit(offsets)
         except CommitFailedError as exc:
