@@ -36,6 +36,7 @@ from kit.pagination import encode_cursor
 from services.points.accounts import service as accounts
 from services.points.base import LOCAL
 from services.points.boards import service as boards
+from services.points.boards.rules import By, Period
 from services.points.claims import vesting
 from services.points.expiry import service as expiry
 from tests.integration.support import Db, scratch_database
@@ -137,7 +138,7 @@ class Reads:
 
         return await timed(samples, sample)
 
-    async def board(self, by: boards.By, period: boards.Period) -> Sample:
+    async def board(self, by: By, period: Period) -> Sample:
         async def sample(_: int) -> int:
             async with self.db.factory() as session:
                 rows = await boards.leaderboard(
@@ -152,10 +153,12 @@ class Reads:
 
         return sample
 
-    async def rank(self, _: int) -> int:
-        """As /accounts/me/rank: the account, then its place on the month's board."""
+    async def rank(self, k: int) -> int:
+        """As /accounts/me/rank: the account, then its place on the month's board (every
+        other sample a heavy resident, who has a score this month: the count is then read)."""
         async with self.db.factory() as session:
-            account = await accounts.account_of(session, self.resident())
+            resident = self.heavy(k) if k % 2 else self.resident()
+            account = await accounts.account_of(session, resident)
             assert account.community_id is not None and account.resident_id is not None
             place, _score = await boards.rank_of(
                 session,
@@ -172,9 +175,11 @@ async def measure_reads(db: Db, scale: Scale, now: datetime, samples: int, table
     table.line("account (wallet + household)", *await timed(samples, reads.account))
     table.line("postings, first page (half heavy)", *await timed(samples, reads.first_page))
     table.line("postings, cursor 80% deep (heavy)", *await reads.deep_pages(samples))
-    for by in ("resident", "household"):
-        for period in ("month", "year", "all"):
-            sample = await reads.board(by, period)  # type: ignore[arg-type]
+    kinds: tuple[By, ...] = ("resident", "household")
+    periods: tuple[Period, ...] = ("month", "year", "all")
+    for by in kinds:
+        for period in periods:
+            sample = await reads.board(by, period)
             table.line(f"red list: {by} / {period}", *await timed(samples, sample))
     table.line("rank of a resident (month)", *await timed(samples, reads.rank))
 
@@ -187,7 +192,7 @@ async def measure_expiry(db: Db, now: datetime, table: Table, runs: int) -> None
     for _ in range(runs):
         async with unit_of_work(db.factory) as session:
             began = time.perf_counter()
-            todo = await expiry._candidates(session, today)  # noqa: SLF001 - the job's own step
+            todo = await expiry._candidates(session, today)  # the job's own step
             times.append(time.perf_counter() - began)
             found.append(len(todo))
     table.line("expiry: candidate query", times, found)
@@ -196,7 +201,7 @@ async def measure_expiry(db: Db, now: datetime, table: Table, runs: int) -> None
     for resident_id, years in todo:
         async with unit_of_work(db.factory) as session:
             began = time.perf_counter()
-            done = await expiry._apply(session, resident_id, years, today=today, now=now)  # noqa: SLF001
+            done = await expiry._apply(session, resident_id, years, today=today, now=now)
             await session.commit()
             times.append(time.perf_counter() - began)
             rows.append(done["expired"])
@@ -219,12 +224,12 @@ async def measure_vesting(db: Db, now: datetime, table: Table, due: int) -> None
     while True:
         async with unit_of_work(db.factory) as session:
             began = time.perf_counter()
-            batch = await vesting._lock_due_claims(session, now=now, skip=set())  # noqa: SLF001
+            batch = await vesting._lock_due_claims(session, now=now, skip=set())
             batches.append(time.perf_counter() - began)
             sizes.append(len(batch))
             for claim in batch:
                 began = time.perf_counter()
-                require(await vesting._vest(session, claim, now), "a claim could not vest")  # noqa: SLF001
+                require(await vesting._vest(session, claim, now), "a claim could not vest")
                 claims.append(time.perf_counter() - began)
             await session.commit()
         if len(batch) < vesting.VEST_BATCH:
@@ -244,13 +249,32 @@ async def size_of(db: Db) -> str:
     return f"{int(size or 0) / 2**30:.1f} GiB"
 
 
-async def main(scale_factor: float, samples: int) -> None:
+async def log_plans(db: Db) -> None:
+    """Every statement's plan with row counts and buffers into the server's log (auto_explain),
+    for new connections to this database: to check that no read scans a large table."""
+    engine = db.engine
+    async with engine.connect() as conn:
+        for sql in (
+            "session_preload_libraries = 'auto_explain'",
+            "auto_explain.log_min_duration = 0",
+            "auto_explain.log_analyze = on",
+            "auto_explain.log_buffers = on",
+            "auto_explain.log_nested_statements = on",
+        ):
+            await conn.execute(text(f'ALTER DATABASE "{db.name}" SET {sql}'))
+        await conn.commit()
+    await engine.dispose()
+
+
+async def main(scale_factor: float, samples: int, explain: bool) -> None:
     scale = Scale.of(scale_factor)
     print(f"province scale x{scale_factor}: {scale}", flush=True)
     async with scratch_database("points") as db:
         now = datetime.now(UTC)
         took = await generate(db.dsn, scale, now)
         print(f"generated in {took:.0f} s; database size {await size_of(db)}", flush=True)
+        if explain:
+            await log_plans(db)
         table = Table()
         await measure_reads(db, scale, now, samples, table)
         await measure_expiry(db, now, table, runs=max(20, samples // 10))
@@ -262,5 +286,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = province scale")
     parser.add_argument("--samples", type=int, default=500, help="timed samples per read")
+    parser.add_argument("--explain", action="store_true", help="log every plan (auto_explain)")
     args = parser.parse_args()
-    asyncio.run(main(args.scale, args.samples))
+    asyncio.run(main(args.scale, args.samples, args.explain))

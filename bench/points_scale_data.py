@@ -166,12 +166,14 @@ def _residents(scale: Scale) -> str:
            '/' || md5('d' || ({community} / 100))::uuid || '/' || md5('c' || {community})::uuid,
            md5('h' || {household})::uuid, coalesce(e.total, 0), coalesce(e.total, 0),
            $1::timestamptz - interval '30 days'
-      FROM generate_series(0, {scale.residents - 1}) AS g(r)
+      FROM generate_series(0::bigint, {scale.residents - 1}) AS g(r)
       LEFT JOIN (SELECT account_id, sum(amount) AS total FROM entries GROUP BY account_id) AS e
         ON e.account_id = md5('a' || r)::uuid
     """
 
 
+# Each score period's key and what to group by besides (community, subject).
+PERIODS = (("'m' || ym", ", ym"), ("'y' || left(ym, 4)", ", left(ym, 4)"), ("'all'", ""))
 SCORES = [
     """CREATE TEMP TABLE monthly AS
        SELECT p.community_id, a.resident_id, a.household_id,
@@ -184,8 +186,7 @@ SCORES = [
             SELECT community_id, '{kind}', {period}, {subject}, sum(score) FROM monthly
              GROUP BY community_id, {subject}{by}"""
         for kind, subject in (("resident", "resident_id"), ("household", "household_id"))
-        for period, by in (("'m' || ym", ", ym"), ("'y' || left(ym, 4)", ", left(ym, 4)"))
-        + (("'all'", ""),)
+        for period, by in PERIODS
     ],
     "DROP TABLE monthly",
 ]
