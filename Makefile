@@ -3,6 +3,8 @@
 #   make test    lint, type-check, import contracts, then pytest against real PostgreSQL + Kafka
 #   make lint    the static checks alone
 #   make bench   benchmarks on the test stack; they print figures and never fail on time
+#   make bench-scale  the points reads on a province-scale database (20M postings; about 25 GB
+#                and most of an hour on two cores: see README)
 #   make test-shifted  the integration and e2e tiers with every process's clock moved forward
 #   make web     the front ends: npm ci when needed, the residents' H5 + mini-program builds and
 #                the staff console
@@ -17,7 +19,7 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOTSTRAP))
 # --frozen: run exactly what uv.lock pins; never rewrite the lock here.
 RUN := $(UV) run --frozen
 
-.PHONY: install up infra test test-shifted lint bench clean web web-test browsers
+.PHONY: install up infra test test-shifted lint bench bench-scale clean web web-test browsers
 
 $(UV_BOOTSTRAP):
 	python3 -m venv .cache/uv-venv
@@ -131,6 +133,15 @@ bench: install
 		$(RUN) python -m bench.petitions_board_stats --petitions 100000 --communities 200 --runs 200 && \
 		$(RUN) python -m bench.inbox_live --residents 20000 --clients 1000 && \
 		$(RUN) python -m bench.mall_orders --residents 1000 --units 100 --concurrency 100'
+
+# Its own target (not part of bench): it generates 20M postings. SCALE=0.01 for a quick look.
+# Niced as a whole (PostgreSQL does the work), so a shared machine stays usable; SCALE_NICE= to not.
+SCALE ?= 1
+SCALE_SAMPLES ?= 500
+SCALE_NICE ?= nice -n 10
+bench-scale: install
+	$(SCALE_NICE) $(RUN) python -m deploy run --profile test -- \
+		$(RUN) python -m bench.points_scale --scale $(SCALE) --samples $(SCALE_SAMPLES)
 
 clean:
 	rm -rf .data

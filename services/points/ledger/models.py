@@ -114,11 +114,15 @@ class Posting(Base):
 
 class Entry(Base):
     __tablename__ = "entries"
-    __table_args__ = (CheckConstraint("amount <> 0", name="nonzero"),)
+    __table_args__ = (
+        CheckConstraint("amount <> 0", name="nonzero"),
+        # A wallet's movements (the expiry job) come from the index alone.
+        Index("ix_entries_account", "account_id", postgresql_include=["posting_id", "amount"]),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     posting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("postings.id"), index=True)
-    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
     amount: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -128,6 +132,13 @@ class Score(Base):
     __tablename__ = "scores"
     __table_args__ = (
         Index("ix_scores_board", "community_id", "subject_kind", "period", text("score DESC")),
+        # A household's all-time score by its id alone (the wallet screen).
+        Index(
+            "ix_scores_subject_all",
+            "subject_id",
+            "subject_kind",
+            postgresql_where=text("period = 'all'"),
+        ),
     )
 
     community_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Index,
     Integer,
     String,
     Text,
@@ -26,6 +27,14 @@ from services.points.base import Base
 
 class CommunitySettings(Base):
     __tablename__ = "community_settings"
+    __table_args__ = (
+        # The expiry job starts from the few communities with a policy.
+        Index(
+            "ix_community_settings_expiring",
+            "community_id",
+            postgresql_where=text("expiry_years IS NOT NULL"),
+        ),
+    )
 
     community_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     # The community's org path, learnt from identity's events: staff scope checks use it.
