@@ -127,7 +127,7 @@ test-shifted: install web browsers
 
 bench: install
 	$(RUN) python -m deploy run --profile test -- \
-		bash -c '$(RUN) python -m bench.kit_throughput --events 20000 --latency-samples 500 && \
+		bash -c '$(RUN) python -m bench.kit_throughput --events 100000 --latency-samples 500 && \
 		$(RUN) python -m bench.points_awards --events 20000 --residents 2000 --postings 100000 && \
 		$(RUN) python -m bench.gateway_flow --rates 200,500,1000 --seconds 20 --load-seconds 8 && \
 		$(RUN) python -m bench.petitions_board_stats --petitions 100000 --communities 200 --runs 200 && \

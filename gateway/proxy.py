@@ -35,6 +35,8 @@ log = logging.getLogger("gateway.proxy")
 METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
 # Safe to send to another replica after a connection error; POST and PATCH never are.
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# Below uvicorn's default --timeout-keep-alive (5 s), which every service runs with.
+UPSTREAM_KEEPALIVE_SECONDS = 4.0
 # Long-lived event streams: no read timeout, the upstream may stay quiet between events.
 STREAM_PATHS = frozenset({"/api/notices/inbox/stream", "/api/inbox/stream"})
 
@@ -173,10 +175,14 @@ class Routing:
             cooldown_seconds=settings.replica_cooldown_seconds,
         )
         # No cap on open connections: event streams hold theirs for hours and must not starve
-        # ordinary calls; idle keep-alive connections are what the pool bounds.
+        # ordinary calls; idle keep-alive connections are what the pool bounds. An idle
+        # connection is dropped here before the service's uvicorn closes it (its keep-alive
+        # timeout is 5 s): reusing one the service has just closed answered 502 under load.
         self.client = httpx.AsyncClient(
             limits=httpx.Limits(
-                max_connections=None, max_keepalive_connections=200, keepalive_expiry=30
+                max_connections=None,
+                max_keepalive_connections=200,
+                keepalive_expiry=UPSTREAM_KEEPALIVE_SECONDS,
             ),
             trust_env=False,
         )
