@@ -1,11 +1,10 @@
 """The consumer runner: batches from Kafka applied to PostgreSQL exactly once per event.
 
-A poll's partitions are dealt to `lanes` lanes; each lane's records are one database
-transaction, and the lanes run at once. Every event gets an inbox row (consumer, source, id)
-inside its transaction, so a redelivered event is a no-op; offsets are committed only after
-every lane's transaction. A lane first runs on a fast path (one bulk inbox claim, no
+A poll (its partitions, each in order) is one database transaction. Every event gets an inbox
+row (consumer, source, id) inside it, so a redelivered event is a no-op; offsets are committed
+only after the transaction. A poll first runs on a fast path (one bulk inbox claim, no
 savepoints, runs of a batchable handler's events in one call); if a handler fails there, the
-lane is replayed with each handler in a savepoint, so one poison event is parked in
+poll is replayed with each handler in a savepoint, so one poison event is parked in
 `<topic>.dlq` without undoing its neighbours.
 Transient failures (database or broker away) roll the batch back and retry it with backoff,
 forever.
@@ -20,7 +19,6 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError
@@ -28,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import REGISTRY, Registry
 from kit import metrics
-from kit.consumer_batch import NeedsCarefulPath, apply_batch_fast, split_lanes
+from kit.consumer_batch import NeedsCarefulPath, apply_batch_fast
 from kit.consumer_steps import apply_one, dead_letter_header
 from kit.kafka import make_consumer, make_producer
 from kit.rebalance import CommitOnRevoke
@@ -60,7 +58,6 @@ class ConsumerRunner:
         max_records: int = 500,
         max_handler_attempts: int = 5,
         max_backoff: float = 5.0,
-        lanes: int = 1,
         commit_interval: float = 0.2,
     ) -> None:
         unknown = sorted(name for name in handlers if name not in registry)
@@ -76,7 +73,6 @@ class ConsumerRunner:
         self.max_records = max_records
         self.max_handler_attempts = max_handler_attempts
         self.max_backoff = max_backoff
-        self.lanes = lanes
         # Offsets are committed at most this often (and always on revoke and stop): a commit
         # is a broker round trip, and one not yet made only means the inbox drops a redelivery.
         self.commit_interval = commit_interval
@@ -127,12 +123,9 @@ class ConsumerRunner:
             await dlq.stop()
 
     async def _process_poll(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
-        """One poll's partitions split over lanes: each lane one transaction, the lanes at once
-        (while one waits on PostgreSQL the other runs Python). A partition stays in one lane,
-        in order; offsets are committed once every lane has committed."""
-        async with asyncio.TaskGroup() as lanes:
-            for records in split_lanes(batch, self.lanes):
-                lanes.create_task(self._with_retry(partial(self._apply_batch, records)))
+        """One poll, over all its partitions (each in order), is one transaction."""
+        records = [record for records in batch.values() for record in records]
+        await self._with_retry(lambda: self._apply_batch(records))
         for tp, done in batch.items():
             self.state.uncommitted[tp] = done[-1].offset + 1
         if time.monotonic() - self._committed_at >= self.commit_interval:

@@ -1,10 +1,11 @@
 """The consumer runner's fast path: one bulk inbox claim per batch, handlers without savepoints.
 
-A batch is one lane of a poll (kit.consumer: whole partitions, in one transaction). Events that
-cannot apply whatever happens (bytes that are no CloudEvent, data that breaks its contract, a
-type without a contract) are parked here and now; the rest run in order, consecutive events of
-a batchable handler (kit.subscriptions.Batchable) as one call. A handler failing abandons the
-fast path: the runner replays the batch event by event with savepoints (kit.consumer_steps).
+A batch is what one poll returned (kit.consumer: whole partitions, in one transaction). Events
+that cannot apply whatever happens (bytes that are no CloudEvent, data that breaks its
+contract, a type without a contract) are parked here and now; the rest run in order,
+consecutive events of a batchable handler (kit.subscriptions.Batchable) as one call. A handler
+failing abandons the fast path: the runner replays the batch event by event with savepoints
+(kit.consumer_steps).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka import ConsumerRecord
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,17 +54,6 @@ _CLAIM = text(
     RETURNING event_source, event_id
     """
 )
-
-
-def split_lanes(
-    batch: dict[TopicPartition, list[ConsumerRecord]], lanes: int
-) -> list[list[ConsumerRecord]]:
-    """Whole partitions dealt to at most `lanes` lanes, the largest first to the lightest lane,
-    so lanes carry about the same number of records; a partition keeps its order."""
-    loads: list[list[ConsumerRecord]] = [[] for _ in range(max(1, lanes))]
-    for tp in sorted(batch, key=lambda tp: (-len(batch[tp]), tp.topic, tp.partition)):
-        min(loads, key=len).extend(batch[tp])
-    return [lane for lane in loads if lane]
 
 
 async def apply_batch_fast(

@@ -52,19 +52,6 @@ _INSERT_MANY = text(
 )
 
 
-async def add_events(
-    session: AsyncSession, events: Sequence[CloudEvent], registry: Registry = REGISTRY
-) -> None:
-    """`add_event` for many events in one statement (each validated against its contract)."""
-    rows = _Rows()
-    for event in events:
-        validate_data(event, registry)
-        rows.add(
-            registry, event.id, event.type, event.subject, event.model_dump_json(exclude_none=True)
-        )
-    await rows.insert(session)
-
-
 async def add_data(
     session: AsyncSession,
     items: Sequence[tuple[EventData, str]],

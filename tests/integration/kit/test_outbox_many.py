@@ -1,4 +1,4 @@
-"""Staging many events at once (`add_events`, `add_data`) stores what `add_event` stores."""
+"""Staging many events at once (`add_data`) stores what `add_event` stores."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from kit.db import unit_of_work
 from kit.events import new_event
-from kit.outbox import add_data, add_event, add_events
+from kit.outbox import add_data, add_event
 from tests.integration import support
 from tests.integration.conftest import Db
 
@@ -32,22 +32,20 @@ async def staged(db: Db) -> list[dict[str, Any]]:
     return rows
 
 
-async def test_add_events_and_add_data_store_what_add_event_stores(db: Db, topic: str) -> None:
+async def test_add_data_stores_what_add_event_stores(db: Db, topic: str) -> None:
     registry, model = support.counted_contract(topic)
     data = [model(n=n, amount=n * 10, key=f"s{n}") for n in range(3)]  # type: ignore[call-arg]
     subjects = [f"s{n}" for n in range(3)]
     async with unit_of_work(db.factory) as session:
         for d, s in zip(data, subjects, strict=True):
             await add_event(session, new_event(d, source="/t", subject=s), registry)
-        events = [new_event(d, source="/t", subject=s) for d, s in zip(data, subjects, strict=True)]
-        await add_events(session, events, registry)
         await add_data(
             session, list(zip(data, subjects, strict=True)), source="/t", registry=registry
         )
         await session.commit()
     rows = await staged(db)
-    one, many, built = rows[:3], rows[3:6], rows[6:]
-    assert one == many == built
+    one, built = rows[:3], rows[3:]
+    assert one == built
     assert one[0]["own"] == list(OWN)
     assert one[2]["payload"]["data"] == {"n": 2, "amount": 20, "key": "s2"}
 
