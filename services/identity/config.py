@@ -1,8 +1,13 @@
 """Settings of the identity service."""
 
-from pydantic import SecretStr
+from __future__ import annotations
+
+from pydantic import SecretStr, model_validator
 
 from kit.settings import DEFAULT_SECRET, KitSettings
+
+# The verifier's leeway on `exp` (kit.jwks.TokenVerifier): a token is accepted this much longer.
+TOKEN_LEEWAY_SECONDS = 30
 
 
 class Settings(KitSettings):
@@ -43,3 +48,13 @@ class Settings(KitSettings):
     partner_secret_grace_hours: int = 24
     # Peers whose X-Forwarded-For is believed (the gateway); everyone else is the client.
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+
+    @model_validator(mode="after")
+    def _window_outlasts_tokens(self) -> Settings:
+        # A change older than the window must already be in every accepted token (kit.access).
+        if self.access_token_minutes * 60 + TOKEN_LEEWAY_SECONDS > self.access_facts_window_seconds:
+            raise ValueError(
+                "ACCESS_FACTS_WINDOW_SECONDS must cover ACCESS_TOKEN_MINUTES plus "
+                f"{TOKEN_LEEWAY_SECONDS} s; set it in every service and the gateway"
+            )
+        return self
