@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.client import AIOKafkaClient
 
 from kit.access import ACCESS_CHANGED, AccessOverlay, facts_from_event
 from kit.events import InvalidEvent, parse_event
@@ -83,13 +84,12 @@ class AccessFeed:
 
     async def _seek_window(self, consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:
         """Assign every partition, seek each to the window's start; their end offsets now."""
-        if self.topic not in await consumer.topics():
+        numbers = await self._partitions()
+        if not numbers:
             # No topic, no change to know of: ready, and looking again after retry_seconds.
             self.overlay.caught_up = True
             raise LookupError(f"topic {self.topic} does not exist yet")
-        partitions = [
-            TopicPartition(self.topic, p) for p in consumer.partitions_for_topic(self.topic) or ()
-        ]
+        partitions = [TopicPartition(self.topic, p) for p in sorted(numbers)]
         consumer.assign(partitions)
         since_ms = int((self._clock() - self.overlay.window_seconds) * 1000)
         found = await consumer.offsets_for_times({tp: since_ms for tp in partitions})
@@ -101,6 +101,16 @@ class AccessFeed:
                 consumer.seek(tp, at.offset)
         ends: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
         return ends
+
+    async def _partitions(self) -> set[int]:
+        """The topic's partitions (a consumer with nothing assigned keeps no metadata for it)."""
+        client = AIOKafkaClient(bootstrap_servers=self.bootstrap_servers)
+        try:
+            await client.bootstrap()
+            cluster = await client.fetch_all_metadata()
+            return set(cluster.partitions_for_topic(self.topic) or ())
+        finally:
+            await client.close()
 
     def _read(self, record: ConsumerRecord[bytes, bytes]) -> None:
         raw = record.value
