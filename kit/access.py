@@ -19,7 +19,11 @@ less ISSUE_SLACK_SECONDS. Both times come from identity's clock; `iat` is whole 
   read them from the same committed state), so applying them changes nothing.
 - A change's `changed_at` is when its request began, and it commits a little later; a token
   issued in between read the state before the change, yet its `iat` is later than
-  `changed_at`. ISSUE_SLACK_SECONDS covers a change whose transaction takes up to that long.
+  `changed_at`. ISSUE_SLACK_SECONDS covers a change whose transaction takes up to that long;
+  a token issued during a change that took longer keeps its stale claims until it expires.
+- The price of the slack: a token issued up to ISSUE_SLACK_SECONDS after a change is governed
+  by it too. With the person's latest facts that changes nothing; a process still behind on
+  a second change made within those seconds applies the first until it reads the second.
 - A token issued more than ISSUE_SLACK_SECONDS after the person's last change is never
   overridden: it was signed from that change's outcome. So a fresh login works at once even
   while this process is still catching up on older facts (e.g. disabled, then enabled).
