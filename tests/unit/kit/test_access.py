@@ -110,7 +110,7 @@ def test_facts_older_than_the_window_are_forgotten():
     access.record("old", facts(now - WINDOW - 1))
     access.record("recent", facts(now - WINDOW + 1))
     assert access.facts_for("old") is None  # not even kept
-    access._clock = lambda: now + 2  # type: ignore[method-assign]
+    access._clock = lambda: now + 2
     assert access.prune() == 1
     assert len(access) == 0
 
