@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import signal
 import socket
+import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -117,6 +118,8 @@ class Replicas:
     work: Path
     children: dict[str, Child] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
+    # Seconds from spawning the three to all three answering /readyz.
+    startup: float = 0.0
 
     async def start(self, db: Db) -> None:
         """The launcher's own specs for points=3, pointed at the scratch database."""
@@ -128,6 +131,7 @@ class Replicas:
             kafka_bootstrap_servers=self.broker.bootstrap,
         )
         self.urls = services.replica_urls(settings, "points")
+        spawned = time.monotonic()
         for index in range(REPLICAS):
             spec = services.app_spec(
                 settings, "points", support.server_url(), self.broker.bootstrap, index
@@ -137,6 +141,7 @@ class Replicas:
             spec = dataclasses.replace(spec, env=env, log_file=log, stop_timeout=10.0)
             self.children[spec.name] = await spawn(spec)
         await asyncio.gather(*(self._ready(name) for name in self.children))
+        self.startup = time.monotonic() - spawned
 
     async def _ready(self, name: str) -> None:
         await services.wait_ready(name, f"{self.urls[name]}/readyz", self.children[name])
