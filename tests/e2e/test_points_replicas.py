@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 
 import asyncpg
@@ -46,11 +47,12 @@ async def test_three_replicas_share_the_partitions_and_survive_a_sigkill(tmp_pat
         spread = await _spread_over_all(bootstrap)
         ready = time.monotonic() - started
 
-        values, keys = pushes(town, BEFORE_KILL, 0)
-        await support.produce(bootstrap, TOPIC, values, keys=keys)
-        assert await support.eventually(lambda: _postings_at_least(db, KILL_AFTER), timeout=60)
         victim = await replicas.relay_leader()
         assert victim is not None, "no replica says its relay holds the lock"
+        values, keys = pushes(town, BEFORE_KILL, 0)
+        await support.produce(bootstrap, TOPIC, values, keys=keys)
+        under_way = partial(_postings_at_least, db, KILL_AFTER)
+        assert await support.eventually(under_way, timeout=60, interval=0.02)
         await replicas.kill(victim)
         killed_at, applied_at_kill = time.monotonic(), await _postings(db)
 
