@@ -4,6 +4,7 @@ and still every award is posted exactly once and every outbox event reaches poin
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -50,11 +51,13 @@ async def test_three_replicas_share_the_partitions_and_survive_a_sigkill(tmp_pat
         victim = await replicas.relay_leader()
         assert victim is not None, "no replica says its relay holds the lock"
         values, keys = pushes(town, BEFORE_KILL, 0)
-        await support.produce(bootstrap, TOPIC, values, keys=keys)
+        # The replicas apply while the pushes are still being sent: watch meanwhile.
+        sending = asyncio.create_task(support.produce(bootstrap, TOPIC, values, keys=keys))
         under_way = partial(_postings_at_least, db, KILL_AFTER)
         assert await support.eventually(under_way, timeout=60, interval=0.02)
         await replicas.kill(victim)
         killed_at, applied_at_kill = time.monotonic(), await _postings(db)
+        await sending
 
         values, keys = pushes(town, EVENTS - BEFORE_KILL, BEFORE_KILL)
         await support.produce(bootstrap, TOPIC, values, keys=keys)
