@@ -13,6 +13,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from aiokafka.errors import CoordinatorLoadInProgressError, GroupCoordinatorNotAvailableError
 
 from tests.e2e.replicas import (
     PARTITIONS,
@@ -85,7 +86,10 @@ async def _spread_over_all(bootstrap: str) -> list[list[int]]:
 
     async def stable() -> bool:
         nonlocal found
-        state, found = await assignment(bootstrap)
+        try:
+            state, found = await assignment(bootstrap)
+        except (GroupCoordinatorNotAvailableError, CoordinatorLoadInProgressError):
+            return False  # a fresh broker: the group's coordinator is still being set up
         return state == "Stable" and len(found) == REPLICAS and all(found)
 
     await support.eventually(stable, timeout=60, interval=0.5)
