@@ -90,8 +90,8 @@ class OutboxRelay:
             if not await self._become_leader(conn):
                 return
             producer = self._producer_factory()
-            await producer.start()
             try:
+                await producer.start()  # a broker that is away fails it: closed all the same
                 await self._publish_loop(conn, producer)
             finally:
                 await producer.stop()
