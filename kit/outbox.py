@@ -72,7 +72,9 @@ async def add_data(
     traceparent continues the current span's trace (tracing on) or starts a fresh one.
     """
     rows = _Rows()
-    for data, subject, *trace in items:
+    for item in items:
+        data, subject = item[0], item[1]
+        trace = item[2] if len(item) > 2 else None
         if registry.model_for(data.event_type) is not type(data):
             raise TypeError(f"{type(data).__name__} is not the registered model of its type")
         event_id = str(uuid.uuid4())
@@ -85,7 +87,7 @@ async def add_data(
             "time": datetime.now(UTC),
             "datacontenttype": "application/json",
             "data": data,
-            "traceparent": (trace[0] if trace else None) or current_traceparent(),
+            "traceparent": trace or current_traceparent(),
         }
         rows.add(registry, event_id, data.event_type, subject, to_json(envelope).decode())
     await rows.insert(session)
