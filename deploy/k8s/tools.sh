@@ -32,11 +32,14 @@ if [ "$("$CACHE/bin/kustomize" version 2>/dev/null)" != "$KUSTOMIZE_VERSION" ]; 
   GOBIN="$CACHE/bin" go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
 fi
 
-if ! "$CACHE/venv/bin/checkov" --version 2>/dev/null | grep -qx "$CHECKOV_VERSION"; then
-  echo "k8s-tools: checkov $CHECKOV_VERSION and kubernetes-validate $KUBERNETES_VALIDATE_VERSION"
-  python3 -m venv "$CACHE/venv"
-  "$CACHE/venv/bin/pip" install --quiet --disable-pip-version-check \
-    "checkov==$CHECKOV_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+# (Asking checkov its version takes seconds: a file records what the venv holds.)
+venv_pins="checkov==$CHECKOV_VERSION kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+if [ "$(cat "$CACHE/venv/PINS" 2>/dev/null)" != "$venv_pins" ]; then
+  echo "k8s-tools: installing $venv_pins (once, a few minutes)"
+  rm -rf "$CACHE/venv" && python3 -m venv "$CACHE/venv"
+  # shellcheck disable=SC2086
+  "$CACHE/venv/bin/pip" install --quiet --disable-pip-version-check $venv_pins
+  echo "$venv_pins" > "$CACHE/venv/PINS"
 fi
 
 pins="cnpg=$CNPG_VERSION keda=$KEDA_VERSION prometheus-operator=$PROMETHEUS_OPERATOR_VERSION"
