@@ -75,12 +75,15 @@ browsers:
 	fi
 
 # The Kubernetes manifests' validators, pinned (deploy/k8s/tools.sh says which and why): the first
-# run builds kustomize with Go and installs checkov (a few minutes), later runs find them.
+# run builds kustomize with Go and installs checkov (a few minutes), later runs find them. A CI
+# that clones afresh each time can keep them across runs: K8S_CACHE=$HOME/.cache/shanzhi-k8s.
+K8S_CACHE ?= $(CURDIR)/.cache/k8s
+export K8S_CACHE
 k8s-tools:
 	@bash deploy/k8s/tools.sh
 
 k8s-check: k8s-tools
-	@.cache/k8s/venv/bin/python deploy/k8s_check.py
+	@$(K8S_CACHE)/venv/bin/python deploy/k8s_check.py
 
 up: install web
 	$(RUN) python -m deploy up

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import subprocess
 import sys
 import time
@@ -31,7 +32,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAYS = ROOT / "deploy/k8s/overlays"
-CACHE = ROOT / ".cache/k8s"
+# Where deploy/k8s/tools.sh put the tools (K8S_CACHE, as in the Makefile).
+CACHE = Path(os.environ.get("K8S_CACHE") or ROOT / ".cache/k8s")
 OUT = ROOT / ".artifacts/k8s"
 CORE_GROUPS = {"v1", "apps/v1", "policy/v1", "networking.k8s.io/v1", "autoscaling/v2"}
 # The oldest Kubernetes the manifests need (preStop `sleep`, topology spread matchLabelKeys

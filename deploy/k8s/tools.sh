@@ -22,7 +22,7 @@ CRD_GENERATOR_VERSION=8.0.0
 CHECKOV_VERSION=3.3.30
 KUBERNETES_VALIDATE_VERSION=1.37.0
 
-CACHE=$PWD/.cache/k8s
+CACHE=${K8S_CACHE:-$PWD/.cache/k8s}
 # Go's module and build caches stay where Go keeps them (outside the checkout), so a fresh
 # clone on the same machine links kustomize in seconds rather than compiling it again.
 export PATH="$PATH:/usr/local/go/bin"
