@@ -50,7 +50,11 @@ def build(overlay: Path, kustomize: str) -> list[Doc]:
     )
     if done.returncode != 0:
         raise SystemExit(f"kustomize build {overlay.name} failed:\n{done.stderr}")
-    return [doc for doc in yaml.safe_load_all(done.stdout) if doc]
+    docs = [doc for doc in yaml.safe_load_all(done.stdout) if doc]
+    for doc in docs:
+        if not {"apiVersion", "kind", "metadata"} <= doc.keys():
+            raise SystemExit(f"{overlay.name}: an object without apiVersion/kind/metadata: {doc}")
+    return docs
 
 
 def crd_schemas(crd_dir: Path) -> dict[SchemaKey, Doc]:
