@@ -9,16 +9,19 @@
   openAPIV3Schema of their CRDs, fetched once into .cache/k8s/crds by `make k8s-tools`,
   strictly: a field a schema does not declare fails, as the API server's strict field
   validation would reject it (a bare CRD schema would only prune it, silently);
+- every PromQL query of the alerts and the Grafana dashboard parses (promql-parser);
 - checkov on the built output, with the skipped checks (and why) in deploy/k8s/checkov.yaml.
 
 A kind that is neither core nor has a schema here fails too, so nothing goes unchecked.
-Runs in the tools venv (checkov, kubernetes-validate, jsonschema), not the project's.
+Runs in the tools venv (checkov, kubernetes-validate, jsonschema, promql-parser), not the
+project's.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import json
 import os
 import subprocess
 import sys
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import promql_parser
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +115,34 @@ def check_custom(docs: list[Doc], schemas: dict[SchemaKey, Doc]) -> list[str]:
     return problems
 
 
+def queries(docs: list[Doc]) -> Iterator[tuple[str, str]]:
+    """(where, PromQL) of every alert rule and every Grafana dashboard panel."""
+    for doc in docs:
+        name = f"{doc['kind']}/{doc['metadata']['name']}"
+        if doc["kind"] == "PrometheusRule":
+            for group in doc["spec"]["groups"]:
+                for rule in group["rules"]:
+                    yield f"{name} {rule.get('alert') or rule.get('record')}", rule["expr"]
+        labels = doc["metadata"].get("labels") or {}
+        if doc["kind"] == "ConfigMap" and "grafana_dashboard" in labels:
+            for key, text in doc["data"].items():
+                for panel in json.loads(text)["panels"]:
+                    for target in panel.get("targets", []):
+                        yield f"{name} {key}: {panel['title']}", target["expr"]
+
+
+def check_promql(docs: list[Doc]) -> list[str]:
+    problems, count = [], 0
+    for where, expr in queries(docs):
+        count += 1
+        try:
+            promql_parser.parse(expr)
+        except ValueError as error:
+            problems.append(f"{where}: {error}")
+    print(f"PromQL: {count} queries parsed, {len(problems)} problems")
+    return problems
+
+
 def run(argv: list[str]) -> int:
     """Run a validator, echo what it printed, return its exit code."""
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
@@ -158,6 +190,11 @@ def check(overlays: list[Path], args: argparse.Namespace, schemas: dict[SchemaKe
     for problem in problems:
         print(f"  {problem}")
     ok &= not problems
+    # Alerts and dashboards are the same in every overlay: the first one's are checked.
+    promql_problems = check_promql(next(iter(built.values())))
+    for problem in promql_problems:
+        print(f"  {problem}")
+    ok &= not promql_problems
     output, _ = checkov_run.communicate()
     ok &= report(checkov, checkov_run.returncode, output.decode()) == 0
     return ok

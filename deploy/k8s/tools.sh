@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the manifest validators under .cache/k8s, pinned, once (a later run finds them):
-# kustomize (built with Go from the module proxy), checkov and kubernetes-validate (PyPI, their
-# own venv: checkov's ~290 MB of dependencies stay out of the project lock), and the operators'
-# CRDs that deploy/k8s_check.py validates against:
+# kustomize (built with Go from the module proxy), checkov, kubernetes-validate and promql-parser
+# (PyPI, in their own venv: checkov's ~290 MB of dependencies stay out of the project lock), and
+# the operators' CRDs that deploy/k8s_check.py validates against:
 # - CloudNativePG, KEDA, prometheus-operator: config/crd YAML inside their Go module zips;
 # - Strimzi publishes no CRD YAML to a registry (its io.strimzi:api jar holds the Java model,
 #   its own crd-generator is not published), so its CRDs are generated from that model
@@ -21,6 +21,8 @@ STRIMZI_VERSION=0.49.0
 CRD_GENERATOR_VERSION=8.0.0
 CHECKOV_VERSION=3.3.30
 KUBERNETES_VALIDATE_VERSION=1.37.0
+# A PromQL parser (Rust, from PyPI): the alerts' and the dashboard's queries must parse.
+PROMQL_PARSER_VERSION=0.11.0
 
 CACHE=${K8S_CACHE:-$PWD/.cache/k8s}
 # Go's module and build caches stay where Go keeps them (outside the checkout), so a fresh
@@ -34,9 +36,10 @@ fi
 
 # (Asking checkov its version takes seconds: a file records what the venv holds.)
 venv_pins="checkov==$CHECKOV_VERSION kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+venv_pins="$venv_pins promql-parser==$PROMQL_PARSER_VERSION"
 if [ "$(cat "$CACHE/venv/PINS" 2>/dev/null)" != "$venv_pins" ]; then
   echo "k8s-tools: installing $venv_pins (once, a few minutes)"
-  rm -rf "$CACHE/venv" && python3 -m venv "$CACHE/venv"
+  [ -x "$CACHE/venv/bin/pip" ] || python3 -m venv "$CACHE/venv"
   # shellcheck disable=SC2086
   "$CACHE/venv/bin/pip" install --quiet --disable-pip-version-check $venv_pins
   echo "$venv_pins" > "$CACHE/venv/PINS"
