@@ -8,6 +8,8 @@
 #   make test-shifted  the integration and e2e tiers with every process's clock moved forward
 #   make web     the front ends: npm ci when needed, the residents' H5 + mini-program builds and
 #                the staff console
+#   make k8s-check  build every Kubernetes overlay (deploy/k8s) and validate it: kubernetes-validate,
+#                the operators' CRD schemas, checkov (tools pinned and cached in .cache/k8s)
 #   make clean   delete local data (.data); stop the stack first
 
 SHELL := /bin/bash
@@ -19,7 +21,8 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOTSTRAP))
 # --frozen: run exactly what uv.lock pins; never rewrite the lock here.
 RUN := $(UV) run --frozen
 
-.PHONY: install up infra test test-shifted lint bench bench-scale clean web web-test browsers
+.PHONY: install up infra test test-shifted lint bench bench-scale clean web web-test browsers \
+	k8s-tools k8s-check
 
 $(UV_BOOTSTRAP):
 	python3 -m venv .cache/uv-venv
@@ -71,6 +74,17 @@ browsers:
 			apt-get install -y -q chromium fonts-noto-cjk >/dev/null; }; \
 	fi
 
+# The Kubernetes manifests' validators, pinned (deploy/k8s/tools.sh says which and why): the first
+# run builds kustomize with Go and installs checkov (a few minutes), later runs find them. A CI
+# that clones afresh each time can keep them across runs: K8S_CACHE=$HOME/.cache/shanzhi-k8s.
+K8S_CACHE ?= $(CURDIR)/.cache/k8s
+export K8S_CACHE
+k8s-tools:
+	@bash deploy/k8s/tools.sh
+
+k8s-check: k8s-tools
+	@$(K8S_CACHE)/venv/bin/python deploy/k8s_check.py
+
 up: install web
 	$(RUN) python -m deploy up
 
@@ -98,11 +112,13 @@ TEST_WORKERS ?= 2
 test: install browsers
 	@status=0; mkdir -p .artifacts; \
 	$(MAKE) --no-print-directory web-test > .artifacts/web.log 2>&1 & web=$$!; \
+	$(MAKE) --no-print-directory k8s-check > .artifacts/k8s.log 2>&1 & k8s=$$!; \
 	$(RUN) ruff check . || status=1; \
 	$(RUN) ruff format --check . || status=1; \
 	$(RUN) mypy . || status=1; \
 	$(RUN) lint-imports || status=1; \
 	wait $$web || { echo "web build or tests failed:"; status=1; }; cat .artifacts/web.log; \
+	wait $$k8s || { echo "Kubernetes manifests failed:"; status=1; }; cat .artifacts/k8s.log; \
 	$(RUN) python -m deploy run --profile test -- \
 		$(RUN) python -m pytest -q -p no:cacheprovider --durations=20 \
 		-n $(TEST_WORKERS) --dist loadfile --junitxml=.artifacts/pytest.xml || status=1; \
