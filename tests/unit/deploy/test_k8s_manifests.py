@@ -15,18 +15,13 @@ import yaml
 
 from contracts import TOPICS, dlq_topic
 from gateway.config import Settings as GatewaySettings
+from kit.kafka import KafkaSecurity
 from kit.subscriptions import Subscriptions
 
 BASE = Path(__file__).resolve().parents[3] / "deploy/k8s/base"
 SERVICES = ("identity", "points", "petitions", "notices", "mall")
-# Read by no Settings yet: the Kafka listener wants SCRAM over TLS, and kit/kafka.py passes
-# only bootstrap_servers (see platform-env.yaml). FORWARDED_ALLOW_IPS is uvicorn's own.
+# Read by no Settings: FORWARDED_ALLOW_IPS is uvicorn's own.
 NOT_SETTINGS = {
-    "KAFKA_SECURITY_PROTOCOL",
-    "KAFKA_SASL_MECHANISM",
-    "KAFKA_SASL_USERNAME",
-    "KAFKA_SASL_PASSWORD",
-    "KAFKA_SSL_CAFILE",
     "FORWARDED_ALLOW_IPS",
     "DB_USER",  # parts of DATABASE_URL
     "DB_PASSWORD",
@@ -97,7 +92,9 @@ def settings_fields(process: str) -> set[str]:
         model: Any = GatewaySettings
     else:
         model = import_module(f"services.{process}.config").Settings
-    return {name.upper() for name in model.model_fields}
+    # Every process's Kafka clients read KAFKA_* through kit.kafka.KafkaSecurity.
+    kafka = {f"KAFKA_{name.upper()}" for name in KafkaSecurity.model_fields}
+    return {name.upper() for name in model.model_fields} | kafka
 
 
 def env_names(deployment: dict[str, Any]) -> set[str]:
