@@ -29,13 +29,16 @@ DPKG_OPTIONS = (
     "path-include=/usr/share/doc/*/copyright",
     "path-exclude=/usr/share/locale/*",
 )
+# /usr merged by mmdebstrap's own hook: else bookworm installs the usrmerge package, which
+# brings perl (about 50 MB the apps never use).
+HOOKS = ("/usr/share/mmdebstrap/hooks/merged-usr",)
 LABEL = "org.shanzhi.base.digest"
 SOURCES = Path("/etc/apt/sources.list.d/debian.sources")
 
 
 def digest() -> str:
     text = SOURCES.read_text() if SOURCES.exists() else "deb.debian.org"
-    made_of = json.dumps([SUITE, PACKAGES, DPKG_OPTIONS, text])
+    made_of = json.dumps([SUITE, PACKAGES, DPKG_OPTIONS, HOOKS, text])
     return hashlib.sha256(made_of.encode()).hexdigest()[:16]
 
 
@@ -76,11 +79,14 @@ def build(force: bool = False) -> None:
             "--variant=minbase",
             f"--include={','.join(PACKAGES)}",
             *(f"--dpkgopt={option}" for option in DPKG_OPTIONS),
+            *(f"--hook-dir={hook}" for hook in HOOKS),
             SUITE,
             str(rootfs),
             *mirror_arguments(),
         ]
-        subprocess.run(argv, check=True)
+        made_by = subprocess.run(argv, capture_output=True, text=True)  # chatty hooks
+        if made_by.returncode != 0:
+            sys.exit(f"mmdebstrap failed ({made_by.returncode}):\n{made_by.stderr[-3000:]}")
         made = time.monotonic()
         container = run(["buildah", "from", "scratch"], capture=True).strip()
         try:
