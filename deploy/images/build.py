@@ -124,7 +124,9 @@ def build_image(app: str, tag: str) -> float:
 
 def hadolint() -> int:
     binary = tools_python().parent / "hadolint"
-    result = subprocess.run([str(binary), str(CONTAINERFILE)], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(binary), "--no-color", str(CONTAINERFILE)], capture_output=True, text=True
+    )
     print(f"hadolint {CONTAINERFILE.relative_to(ROOT)}: rc={result.returncode}")
     sys.stdout.write(result.stdout + result.stderr)
     return result.returncode
