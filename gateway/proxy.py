@@ -25,9 +25,9 @@ from gateway.headers import SecurityHeaders
 from gateway.limits import RateLimits
 from gateway.upstreams import replica_pools
 from kit.deps import install_token_verifier
-from kit.events import new_traceparent
 from kit.logging import request_id_var
 from kit.problems import problem
+from kit.tracing import current_traceparent
 from kit.uploads import MIB, MULTIPART_SLACK
 
 log = logging.getLogger("gateway.proxy")
@@ -91,7 +91,7 @@ def upstream_headers(
     trace = incoming.get(b"traceparent", b"").decode("latin-1")
     return [(k, v) for k, v in pairs if k not in REPLACED_UP] + [
         (b"x-request-id", request_id.encode("latin-1")),
-        (b"traceparent", (trace if TRACEPARENT.match(trace) else new_traceparent()).encode()),
+        (b"traceparent", (trace if TRACEPARENT.match(trace) else current_traceparent()).encode()),
         (b"x-forwarded-for", forwarded_for(pairs, client_ip).encode("latin-1")),
     ]
 
