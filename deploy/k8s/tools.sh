@@ -28,6 +28,16 @@ CACHE=${K8S_CACHE:-$PWD/.cache/k8s}
 # Go's module and build caches stay where Go keeps them (outside the checkout), so a fresh
 # clone on the same machine links kustomize in seconds rather than compiling it again.
 export PATH="$PATH:/usr/local/go/bin"
+# No Go on the machine (the platform asks only for Python, Java, Maven and make): Go's own
+# toolchain as the module proxy serves it (golang.org/toolchain, what `go` itself downloads).
+GO_TOOLCHAIN=go1.24.4
+if ! command -v go > /dev/null; then
+  if [ ! -x "$CACHE/go/bin/go" ]; then
+    echo "k8s-tools: fetching the Go toolchain $GO_TOOLCHAIN from the module proxy (once)"
+    python3 deploy/k8s/go_toolchain.py "$GO_TOOLCHAIN" "$CACHE/go"
+  fi
+  export PATH="$CACHE/go/bin:$PATH"
+fi
 
 if [ "$("$CACHE/bin/kustomize" version 2>/dev/null)" != "$KUSTOMIZE_VERSION" ]; then
   echo "k8s-tools: building kustomize $KUSTOMIZE_VERSION (once, about 2 minutes)"
