@@ -21,6 +21,7 @@ from aiokafka.client import AIOKafkaClient
 from kit.access import ACCESS_CHANGED, AccessOverlay, facts_from_event
 from kit.events import InvalidEvent, parse_event
 from kit.health import Check
+from kit.kafka import client_options
 from kit.settings import KitSettings
 
 log = logging.getLogger("kit.access")
@@ -66,6 +67,7 @@ class AccessFeed:
             enable_auto_commit=False,
             isolation_level="read_committed",
             auto_offset_reset="latest",
+            **client_options(),
         )
         await consumer.start()
         try:
@@ -104,7 +106,7 @@ class AccessFeed:
 
     async def _partitions(self) -> set[int]:
         """The topic's partitions (a consumer with nothing assigned keeps no metadata for it)."""
-        client = AIOKafkaClient(bootstrap_servers=self.bootstrap_servers)
+        client = AIOKafkaClient(bootstrap_servers=self.bootstrap_servers, **client_options())
         try:
             await client.bootstrap()
             cluster = await client.fetch_all_metadata()
