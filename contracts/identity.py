@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.base import REGISTRY, EventData
 
@@ -166,3 +166,36 @@ class PartnerApiKeyRevoked(_PartnerEvent):
     partner_id: str = Id
     key_id: str = Id
     revoked_at: AwareDatetime
+
+
+class AccessGrant(BaseModel):
+    """A staff role as tokens carry it: the role, the unit, and the unit's path (its scope)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: StaffRole
+    unit_id: str = Id
+    unit_path: str = UnitPath
+
+
+@REGISTRY.register
+class PersonAccessChanged(_IdentityEvent):
+    """Everything a token says about what a person may do, as it stands after a change:
+    real-name verification, a disabled account, staff roles, the community they act in.
+
+    Published in the same transaction as every such change (verification approved, or dropped
+    by a move; a role granted or revoked; the account disabled or enabled), keyed by person,
+    so the last one read is the person's current state. Every process keeps the recent ones
+    (kit.access) and lets them override older access tokens, so a change takes effect within
+    seconds rather than when the token expires.
+    """
+
+    event_type: ClassVar[str] = "org.shanzhi.identity.person.access_changed.v1"
+    aggregate_type: ClassVar[str] = "person"
+
+    person_id: str = Id
+    verified: bool
+    disabled: bool
+    community_id: str | None = Field(default=None, min_length=1, max_length=64)
+    roles: list[AccessGrant] = Field(default_factory=list, max_length=200)
+    changed_at: AwareDatetime

@@ -11,13 +11,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.limits import RateLimits, Throttle
-from kit.auth import (
-    CHALLENGE_LOGIN,
-    AuthUnavailable,
-    InvalidToken,
-    Principal,
-    principal_from_claims,
-)
+from kit.access import principal_of
+from kit.auth import CHALLENGE_LOGIN, AuthUnavailable, InvalidToken, Principal
 from kit.errors import DomainError
 from kit.jwks import TokenVerifier
 from kit.problems import problem
@@ -205,7 +200,8 @@ async def _identify(scope: Scope, *, required: bool) -> tuple[Principal | None, 
         return None, InvalidToken("请先登录", challenge=CHALLENGE_LOGIN) if required else None
     try:
         claims = await _verifier(scope).verify(token)
-        return principal_from_claims(claims), None
+        # Per request, after verification: a disabled account or a changed role applies here.
+        return principal_of(scope["app"].state, claims), None
     except (InvalidToken, AuthUnavailable) as exc:
         return None, exc if required else None
 

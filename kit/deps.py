@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from kit.auth import CHALLENGE_LOGIN, InvalidToken, Principal, Role, principal_from_claims
+from kit.access import principal_of
+from kit.auth import CHALLENGE_LOGIN, InvalidToken, Principal, Role
 from kit.errors import Forbidden
 from kit.jwks import TokenVerifier
 from kit.settings import KitSettings
@@ -49,7 +50,8 @@ async def current_principal(
     if credentials is None:
         raise InvalidToken("请先登录", challenge=CHALLENGE_LOGIN)
     claims = await _verifier(request).verify(credentials.credentials)
-    return principal_from_claims(claims)
+    # Per request, after verification: a change made since the token was issued applies.
+    return principal_of(request.app.state, claims)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
@@ -64,7 +66,8 @@ async def optional_principal(
     if credentials is None:
         return None
     claims = await _verifier(request).verify(credentials.credentials)
-    return principal_from_claims(claims)
+    # Per request, after verification: a change made since the token was issued applies.
+    return principal_of(request.app.state, claims)
 
 
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]

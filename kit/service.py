@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kit import kafka
+from kit.access_feed import access_feed, access_ready
 from kit.consumer import ConsumerRunner
 from kit.db import asyncpg_dsn, make_engine, make_session_factory
 from kit.deps import install_token_verifier
@@ -111,15 +112,18 @@ def create_service_app(
         for hook in on_startup:
             await hook(app, runtime)
         await runtime.start()
+        runtime.tasks.append(asyncio.create_task(access.run(runtime.stopping), name="access"))
         log.info("service started", extra={"service": settings.service_name})
         try:
             yield
         finally:
             await runtime.stop()
 
+    access = access_feed(settings)
     checks = {
         "database": database_check(runtime.engine, head_revisions(settings.service_name)),
         "kafka": kafka_check(runtime.kafka_client),
+        "access": access_ready(access),
     }
     app = create_web_app(
         service=settings.service_name,
@@ -129,6 +133,7 @@ def create_service_app(
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.access_overlay = access.overlay
     install_clock(app, clock)
     install_token_verifier(app, settings)
     return app

@@ -31,6 +31,10 @@ class KitSettings(BaseSettings):
     jwks_url: str = "http://127.0.0.1:8001/api/identity/.well-known/jwks.json"
     token_issuer: str = "shanzhi-identity"
     token_audience: str = "shanzhi"
+    # How far back every process keeps identity's access changes (kit.access): at least the
+    # longest an access token is accepted, identity's ACCESS_TOKEN_MINUTES (15) plus the
+    # verifier's 30 s leeway, with a margin. Raise it with ACCESS_TOKEN_MINUTES.
+    access_facts_window_seconds: int = 17 * 60
     # Key for secrets derived by the platform (e.g. keyed hashes); services may add more.
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     log_json: bool | None = None  # None: JSON when stderr is not a terminal

@@ -12,6 +12,7 @@ from kit.db import unit_of_work
 from kit.deps import install_auth
 from kit.jwks import TokenVerifier
 from kit.service import ServiceRuntime, create_service_app
+from services.identity.access import api as access_api
 from services.identity.auth import api as auth_api
 from services.identity.auth.sms import LocalSmsSender
 from services.identity.auth.throttle import Throttle
@@ -66,6 +67,7 @@ def create_app(
         routers=[
             auth_api.router,
             people_api.router,
+            access_api.router,
             org_api.router,
             roles_api.router,
             households_api.router,

@@ -33,4 +33,4 @@ async def bootstrap(
             name="区管理员",
             password=settings.first_admin_password.get_secret_value(),
         )
-        await roles.ensure_first_admin(session=session, person=admin, root=root)
+        await roles.ensure_first_admin(session=session, person=admin, root=root, now=now)

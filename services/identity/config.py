@@ -1,10 +1,15 @@
 """Settings of the identity service."""
 
+from __future__ import annotations
+
 import ipaddress
 
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, field_validator, model_validator
 
 from kit.settings import DEFAULT_SECRET, KitSettings
+
+# The verifier's leeway on `exp` (kit.jwks.TokenVerifier): a token is accepted this much longer.
+TOKEN_LEEWAY_SECONDS = 30
 
 
 class Settings(KitSettings):
@@ -53,3 +58,13 @@ class Settings(KitSettings):
         for entry in value:
             ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
         return value
+
+    @model_validator(mode="after")
+    def _window_outlasts_tokens(self) -> Settings:
+        # A change older than the window must already be in every accepted token (kit.access).
+        if self.access_token_minutes * 60 + TOKEN_LEEWAY_SECONDS > self.access_facts_window_seconds:
+            raise ValueError(
+                "ACCESS_FACTS_WINDOW_SECONDS must cover ACCESS_TOKEN_MINUTES plus "
+                f"{TOKEN_LEEWAY_SECONDS} s; set it in every service and the gateway"
+            )
+        return self

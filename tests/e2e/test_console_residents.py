@@ -143,6 +143,28 @@ async def test_a_community_admin_grants_and_revokes_a_staff_role(
     await page.get_by_role("dialog", name="撤销角色").get_by_role("button", name="撤销").click()
     await expect(row).to_have_count(0)
     assert not [g for g in await _grants(scene, admin) if g["person_id"] == clerk]
+    await _disable_and_enable(console, scene, clerk, clerk_phone)
+
+
+async def _disable_and_enable(
+    console: ConsoleSession, scene: Scene, person: str, phone: str
+) -> None:
+    """The admin disables the person from the residents' list with a reason, then enables them."""
+    page = console.page
+    await console.go("/residents")
+    await page.get_by_test_id(f"disable-{person}").click()
+    dialog = page.get_by_role("dialog", name="停用账号")
+    await dialog.get_by_role("textbox").fill("已搬离本社区")
+    await dialog.get_by_role("button", name="停用").click()
+    row = page.get_by_test_id("resident-table").locator("tbody tr", has_text="张丽")
+    await expect(row).to_contain_text("已停用")
+    login = {"phone": phone, "password": PASSWORD}
+    assert (await scene.gw.post("/api/identity/auth/login", json=login)).status_code == 403
+    await console.check_a11y("residents with a disabled account")
+    await page.get_by_test_id(f"enable-{person}").click()
+    await page.get_by_role("dialog", name="启用账号").get_by_role("button", name="启用").click()
+    await expect(row).not_to_contain_text("已停用")
+    assert (await scene.gw.post("/api/identity/auth/login", json=login)).status_code == 200
 
 
 async def _grants(scene: Scene, headers: dict[str, str]) -> list[dict[str, str]]:

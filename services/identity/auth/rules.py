@@ -15,6 +15,7 @@ from kit.member_code import MEMBER_AUDIENCE, MEMBER_CODE_TTL
 WRONG_LOGIN = "手机号或密码错误"
 SESSION_ENDED = "登录已失效，请重新登录"
 WRONG_CODE = "验证码错误或已过期"
+ACCOUNT_DISABLED = "账号已停用，请联系社区工作人员"
 
 RefreshVerdict = Literal["rotate", "refuse", "reuse"]
 # The resident's screen fetches a new member code this long before the old one expires, so

@@ -14,6 +14,7 @@ from services.identity.auth import keys, sms, tokens, wechat
 from services.identity.auth.models import WechatBinding
 from services.identity.auth.passwords import check_password, hash_password
 from services.identity.auth.rules import (
+    ACCOUNT_DISABLED,
     SESSION_ENDED,
     WRONG_CODE,
     WRONG_LOGIN,
@@ -180,6 +181,9 @@ async def rotate_signing_key(*, session: AsyncSession, ctx: IdentityContext, now
 async def _issue(
     session: AsyncSession, ctx: IdentityContext, person: Person, now: datetime
 ) -> TokenPair:
+    # Said only to someone who proved the password or code: the account exists and is off.
+    if person.disabled_at is not None:
+        raise Forbidden(ACCOUNT_DISABLED)
     pair = await tokens.issue(
         session=session, person=person, settings=ctx.settings, vault=ctx.vault, now=now
     )

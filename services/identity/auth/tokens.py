@@ -22,7 +22,7 @@ from services.identity.auth.rules import (
 from services.identity.config import Settings
 from services.identity.crypto import Vault
 from services.identity.people.models import Person
-from services.identity.roles.service import role_claims
+from services.identity.roles.claims import role_claims
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,9 @@ async def rotate_refresh(
         return None
     row.used_at = now
     person = await session.get(Person, row.person_id)
-    if person is None:
+    if person is None or person.disabled_at is not None:
+        # Disabling revoked the family already; this covers a token issued in a race with it.
+        await revoke_family(session=session, family_id=row.family_id, now=now)
         return None
     return await issue(
         session=session,

@@ -26,7 +26,7 @@ from services.identity.people.schemas import (
     person_out,
     review_item_out,
 )
-from services.identity.roles.service import role_claims
+from services.identity.roles.claims import role_claims
 
 router = APIRouter(tags=["residents"])
 Reviewer = Annotated[StaffScope, Depends(staff(*REVIEWERS))]

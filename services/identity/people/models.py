@@ -21,6 +21,9 @@ class Person(Timestamps, Base):
             "verification_status NOT IN ('pending', 'verified') OR id_number_hash IS NOT NULL",
             name="verified_has_id",
         ),
+        CheckConstraint(
+            "disabled_at IS NULL OR disabled_reason IS NOT NULL", name="disabled_has_reason"
+        ),
         # One verified account per ID number. Pending ones may share it: a taken number is
         # accepted like any other (no probing whose it is) and staff see the conflict.
         Index(
@@ -52,3 +55,7 @@ class Person(Timestamps, Base):
     id_number_masked: Mapped[str | None] = mapped_column(String(18))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     verified_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # A disabled account cannot log in, and its tokens are refused everywhere within seconds.
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    disabled_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    disabled_reason: Mapped[str | None] = mapped_column(String(200))

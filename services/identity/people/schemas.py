@@ -36,6 +36,7 @@ class PersonOut(BaseModel):
     verification_status: str
     rejection_reason: str | None = None
     id_number: str | None = Field(default=None, description="masked: 510***********1234")
+    disabled: bool = Field(default=False, description="the account is disabled: no login")
 
 
 class MeOut(PersonOut):
@@ -86,6 +87,7 @@ def person_out(person: Person) -> PersonOut:
         verification_status=person.verification_status,
         rejection_reason=person.rejection_reason,
         id_number=person.id_number_masked,
+        disabled=person.disabled_at is not None,
     )
 
 

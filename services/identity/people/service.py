@@ -19,6 +19,7 @@ from contracts.identity import (
 from kit.auth import Principal
 from kit.errors import Conflict, Forbidden, Invalid, NotFound
 from kit.phone import counter_check, normalise_phone, phone_hash
+from services.identity.access.facts import publish_access_changed
 from services.identity.auth.passwords import hash_password
 from services.identity.auth.throttle import Throttle
 from services.identity.crypto import Vault
@@ -117,6 +118,8 @@ async def change_community(
     target = await org.get_community(session=session, unit_id=community_id, field="community_id")
     previous, person.community_id, person.grid_id = person.community_id, target.id, None
     was_verified = _drop_verification(person)
+    # The token's community and, when it held one, its verification: both changed.
+    await publish_access_changed(session=session, person_id=person.id, now=now)
     if previous is None:
         return
     moved = ResidentMoved(
@@ -235,6 +238,7 @@ async def decide_verification(
         counter_check=_counter_check(person, phone_key),
     )
     await publish(session, verified, subject=str(person.id))
+    await publish_access_changed(session=session, person_id=person.id, now=now)
     await session.commit()
 
 

@@ -67,6 +67,7 @@ async def list_grants(
             unit_name=u.name,
             unit_path=u.path,
             granted_at=g.created_at,
+            person_disabled=p.disabled_at is not None,
         )
         for g, p, u in rows
     ]

@@ -37,6 +37,7 @@ class StaffGrantOut(StaffRoleOut):
     unit_name: str
     unit_path: str
     granted_at: datetime
+    person_disabled: bool = Field(default=False, description="the holder's account is disabled")
 
 
 class StaffGrantPage(Page[StaffGrantOut]):

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.identity import StaffRoleGranted, StaffRoleRevoked
 from kit.auth import Principal
 from kit.errors import Conflict, Forbidden, Invalid, NotFound
+from services.identity.access.facts import publish_access_changed
 from services.identity.events import publish
 from services.identity.org.models import OrgUnit
 from services.identity.people.models import Person
@@ -63,6 +64,7 @@ async def grant(
         unit_path=unit.path,
     )
     await publish(session, event, subject=str(person_id))
+    await publish_access_changed(session=session, person_id=person_id, now=now)
     await session.commit()
     return row
 
@@ -95,10 +97,13 @@ async def revoke(
         unit_id=str(row.unit_id),
     )
     await publish(session, event, subject=str(row.person_id))
+    await publish_access_changed(session=session, person_id=row.person_id, now=now)
     await session.commit()
 
 
-async def ensure_first_admin(*, session: AsyncSession, person: Person, root: OrgUnit) -> None:
+async def ensure_first_admin(
+    *, session: AsyncSession, person: Person, root: OrgUnit, now: datetime
+) -> None:
     """Idempotent: the configured first administrator holds district_admin on the root."""
     held = await session.scalar(
         select(StaffRole).where(
@@ -120,14 +125,4 @@ async def ensure_first_admin(*, session: AsyncSession, person: Person, root: Org
             unit_path=root.path,
         )
         await publish(session, granted, subject=str(person.id))
-
-
-async def role_claims(*, session: AsyncSession, person_id: uuid.UUID) -> list[dict[str, str]]:
-    """The roles a person holds now, as tokens and /me carry them: role, unit id, unit path."""
-    rows = await session.execute(
-        select(StaffRole.role, OrgUnit.id, OrgUnit.path)
-        .join(OrgUnit, OrgUnit.id == StaffRole.unit_id)
-        .where(StaffRole.person_id == person_id, StaffRole.revoked_at.is_(None))
-        .order_by(OrgUnit.path, StaffRole.role)
-    )
-    return [{"role": r, "unit_id": str(u), "unit_path": p} for r, u, p in rows]
+        await publish_access_changed(session=session, person_id=person.id, now=now)

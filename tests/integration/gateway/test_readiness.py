@@ -46,9 +46,17 @@ async def test_ready_with_kafka_and_one_ready_replica_per_service(kafka: str):
         serving(replica()) as up,
         gateway_over(kafka, points=[down, up], identity=[up]) as client,
     ):
-        answer = await client.get("/readyz")
-    assert answer.status_code == 200, answer.text
-    assert answer.json()["checks"] == {"points": "ok", "identity": "ok", "kafka": "ok"}
+        # Ready once the access feed has read the recent access changes (a second or so).
+        deadline = time.monotonic() + 15
+        while (answer := await client.get("/readyz")).status_code != 200:
+            assert time.monotonic() < deadline, answer.text
+            await asyncio.sleep(0.2)
+    assert answer.json()["checks"] == {
+        "points": "ok",
+        "identity": "ok",
+        "kafka": "ok",
+        "access": "ok",
+    }
 
 
 async def test_not_ready_when_no_replica_of_a_service_is_ready(kafka: str):
@@ -86,4 +94,4 @@ async def test_readyz_answers_within_a_second_when_replicas_hang(kafka: str):
         took = time.monotonic() - started
     assert answer.status_code == 503
     assert took < 1.2, took
-    assert set(answer.json()["checks"]) == {"points", "identity", "kafka"}
+    assert set(answer.json()["checks"]) == {"points", "identity", "kafka", "access"}

@@ -67,13 +67,17 @@ def test_a_service_writes_its_topic_and_reads_exactly_what_it_consumes(service: 
         expected |= {("topic", dlq_topic(topic), "Write"), ("topic", dlq_topic(topic), "Describe")}
     if consumed:
         expected |= {("group", service, "Read"), ("group", service, "Describe")}
+    # Recent access changes, read in no group (kit/access_feed.py).
+    expected |= {("topic", "identity.events", "Read"), ("topic", "identity.events", "Describe")}
     assert acls(service) == expected
 
 
-def test_the_gateway_may_only_publish_volunteer_pushes() -> None:
+def test_the_gateway_may_only_publish_volunteer_pushes_and_read_access_changes() -> None:
     assert acls("gateway") == {
         ("topic", "volunteer.events", "Write"),
         ("topic", "volunteer.events", "Describe"),
+        ("topic", "identity.events", "Read"),
+        ("topic", "identity.events", "Describe"),
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 from fastapi import FastAPI, Request
@@ -9,6 +11,7 @@ from starlette.middleware import Middleware
 
 from gateway.edge import EdgeGuard
 from gateway.limits import RateLimits
+from kit.access import AccessFacts, AccessOverlay
 from kit.deps import install_auth
 from kit.web import create_web_app
 from tests.unit.kit.test_jwks import FakeIdentity
@@ -108,3 +111,24 @@ async def test_a_flood_of_bad_tokens_is_rate_limited_per_ip(identity):
             for _ in range(3)
         ]
     assert statuses == [401, 401, 429]
+
+
+async def test_a_disabled_account_is_refused_at_the_door_and_anonymous_on_public_routes(
+    identity,
+):
+    app = guarded_app(identity)
+    access = AccessOverlay(window_seconds=1020)
+    app.state.access_overlay = access
+    access.record(
+        "p-8",
+        AccessFacts(
+            verified=True, disabled=True, community_id=None, roles=(), changed_at=time.time()
+        ),
+    )
+    headers = bearer(identity, sub="p-8")
+    async with client(app) as http:
+        refused = await http.get("/api/me/home", headers=headers)
+        public = await http.get("/api/points/communities/c-1/rules", headers=headers)
+    assert refused.status_code == 401 and refused.headers["content-type"] == PROBLEM
+    assert refused.json()["title"] == "账号已停用"
+    assert public.status_code == 200 and public.json() == {"sub": None}

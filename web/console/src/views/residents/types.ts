@@ -13,6 +13,7 @@ export interface ReviewItem {
   id_number: string | null
   real_name: string | null
   id_number_conflict: boolean
+  disabled: boolean
 }
 
 export interface StaffGrant {
@@ -25,6 +26,7 @@ export interface StaffGrant {
   unit_name: string
   unit_path: string
   granted_at: string
+  person_disabled: boolean
 }
 
 export interface HouseholdSummary {

@@ -1,0 +1,1 @@
+"""A person's access: the facts tokens carry (published on every change), disabling accounts."""
