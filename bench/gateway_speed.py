@@ -152,11 +152,11 @@ async def main(args: argparse.Namespace) -> None:
             tokens_file = Path(work) / "tokens.txt"
             tokens_file.write_text("\n".join(tokens))
             stated = "as make up" if limit == MAKE_UP_PERSON_LIMIT else "raised for this run"
+            pids = {name: platform.children[name].pid for name in ("gateway", "points")}
             print(
                 f"GET {PATH}: {args.residents} connections, each its own resident's token; "
                 f"{args.rounds} rounds of {args.seconds:g} s per side, interleaved; per-person "
-                f"limit {limit} ({stated}); gateway pid {platform.children['gateway'].pid}, points pid "
-                f"{platform.children['points'].pid}; load average before {load_average()}",
+                f"limit {limit} ({stated}); pids {pids}; load average before {load_average()}",
                 flush=True,
             )
             gateway = Side("gateway", f"{platform.gateway}{PATH}")
