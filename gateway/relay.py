@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Iterable
 import aiohttp
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
 from gateway.config import Settings
@@ -161,8 +161,20 @@ class Routing:
         upstream = await self._send(service, scope, headers, body, upstream_path)
         if isinstance(upstream, Response):
             await upstream(scope, receive, send)
-        else:
-            await relay_answer(upstream, receive, send)
+            return
+        started = False
+
+        async def send_down(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            await relay_answer(upstream, receive, send_down)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            if started:
+                raise  # cut off mid-answer: the client sees the connection end, as before
+            await _failed(service, str(upstream.url.origin()), exc)(scope, receive, send)
 
     async def _send(
         self,
