@@ -7,7 +7,9 @@ Only 200s count as served. The per-person limit is make up's (600/minute) unless
 --person-limit says otherwise, and the output says which: at 600/minute, 32 people may send
 320 requests/s in any minute through the gateway; the interleaving halves the gateway's share
 of each minute, so up to about 640/s per gateway round stays under it. Every non-200 answer is
-reported; figures are refused when more than 1% of a side's answers were not 200, or a round
+reported. Beside the rates it prints the CPU the gateway and points processes used per served
+request in each side's rounds (from /proc), the figure a busy shared machine disturbs least.
+Figures are refused when more than 1% of a side's answers were not 200, or a round
 served nothing.
 
     python -m bench.gateway_speed --residents 32 --seconds 8 --rounds 4
@@ -50,10 +52,18 @@ class Side:
     elapsed: float = 0.0
     latencies: list[float] = field(default_factory=list)
     others: int = 0  # answers that were not 200
+    cpu: dict[str, float] = field(default_factory=dict)  # process → CPU seconds in its rounds
 
     @property
     def rate(self) -> float:
         return self.served / self.elapsed
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU a process has used (Linux /proc): what the machine's other load
+    changes least, so the per-request figures stay comparable on a shared machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentiles(latencies: list[float]) -> tuple[float, float]:
@@ -100,10 +110,15 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-async def measure(sides: list[Side], tokens_file: Path, seconds: float, rounds: int) -> None:
+async def measure(
+    sides: list[Side], pids: dict[str, int], tokens_file: Path, seconds: float, rounds: int
+) -> None:
     for n in range(rounds):
         for side in sides:
+            before = {name: cpu_seconds(pid) for name, pid in pids.items()}
             r = await load(side.url, tokens_file, seconds)
+            for name, pid in pids.items():
+                side.cpu[name] = side.cpu.get(name, 0.0) + cpu_seconds(pid) - before[name]
             require(r["served"] > 0, f"round {n + 1} {side.name} served nothing")
             others = sum(v for k, v in r["statuses"].items() if k != "200")
             side.served += r["served"]
@@ -137,6 +152,11 @@ def summary(gateway: Side, direct: Side) -> None:
         f"  ({direct.others} answers not 200, not counted)"
     )
     print(f"ratio gateway/direct {gateway.rate / direct.rate:.3f}")
+    for side in (gateway, direct):
+        per_request = ", ".join(
+            f"{name} {seconds / side.served * 1000:.2f} ms" for name, seconds in side.cpu.items()
+        )
+        print(f"CPU per served request, {side.name} rounds: {per_request}")
     print(f"added by the gateway: p50 {g50 - d50:+.1f} ms, p99 {g99 - d99:+.1f} ms")
     print(f"load average after: {load_average()}")
 
@@ -161,7 +181,7 @@ async def main(args: argparse.Namespace) -> None:
             )
             gateway = Side("gateway", f"{platform.gateway}{PATH}")
             direct = Side("direct", f"{platform.url('points')}{PATH}")
-            await measure([gateway, direct], tokens_file, args.seconds, args.rounds)
+            await measure([gateway, direct], pids, tokens_file, args.seconds, args.rounds)
             summary(gateway, direct)
         finally:
             await platform.stop()
