@@ -8,6 +8,11 @@
 #   make test-shifted  the integration and e2e tiers with every process's clock moved forward
 #   make web     the front ends: npm ci when needed, the residents' H5 + mini-program builds and
 #                the staff console
+#   make k8s-check  build every Kubernetes overlay (deploy/k8s) and validate it: kubernetes-validate,
+#                the operators' CRD schemas, checkov (tools pinned and cached in .cache/k8s)
+#   make images  the container images of every service and the gateway (buildah/podman, installed
+#                from apt when missing), hadolint on the Containerfile, each image's size
+#   make test-images  run the built images against the test stack (see tests/images)
 #   make clean   delete local data (.data); stop the stack first
 
 SHELL := /bin/bash
@@ -19,7 +24,8 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOTSTRAP))
 # --frozen: run exactly what uv.lock pins; never rewrite the lock here.
 RUN := $(UV) run --frozen
 
-.PHONY: install up infra test test-shifted lint bench bench-scale clean web web-test browsers
+.PHONY: install up infra test test-shifted lint bench bench-scale clean web web-test browsers \
+	k8s-tools k8s-check images test-images
 
 $(UV_BOOTSTRAP):
 	python3 -m venv .cache/uv-venv
@@ -71,6 +77,17 @@ browsers:
 			apt-get install -y -q chromium fonts-noto-cjk >/dev/null; }; \
 	fi
 
+# The Kubernetes manifests' validators, pinned (deploy/k8s/tools.sh says which and why): the first
+# run builds kustomize with Go and installs checkov (a few minutes), later runs find them. A CI
+# that clones afresh each time can keep them across runs: K8S_CACHE=$HOME/.cache/shanzhi-k8s.
+K8S_CACHE ?= $(CURDIR)/.cache/k8s
+export K8S_CACHE
+k8s-tools:
+	@bash deploy/k8s/tools.sh
+
+k8s-check: k8s-tools
+	@$(K8S_CACHE)/venv/bin/python deploy/k8s_check.py
+
 up: install web
 	$(RUN) python -m deploy up
 
@@ -98,13 +115,15 @@ TEST_WORKERS ?= 2
 test: install browsers
 	@status=0; mkdir -p .artifacts; \
 	$(MAKE) --no-print-directory web-test > .artifacts/web.log 2>&1 & web=$$!; \
+	$(MAKE) --no-print-directory k8s-check > .artifacts/k8s.log 2>&1 & k8s=$$!; \
 	$(RUN) ruff check . || status=1; \
 	$(RUN) ruff format --check . || status=1; \
 	$(RUN) mypy . || status=1; \
 	$(RUN) lint-imports || status=1; \
 	wait $$web || { echo "web build or tests failed:"; status=1; }; cat .artifacts/web.log; \
+	wait $$k8s || { echo "Kubernetes manifests failed:"; status=1; }; cat .artifacts/k8s.log; \
 	$(RUN) python -m deploy run --profile test -- \
-		$(RUN) python -m pytest -q -p no:cacheprovider --durations=20 \
+		$(RUN) python -m pytest -q -p no:cacheprovider --durations=20 --ignore=tests/images \
 		-n $(TEST_WORKERS) --dist loadfile --junitxml=.artifacts/pytest.xml || status=1; \
 	exit $$status
 
@@ -143,6 +162,28 @@ SCALE_NICE ?= nice -n 10
 bench-scale: install
 	$(SCALE_NICE) $(RUN) python -m deploy run --profile test -- \
 		$(RUN) python -m bench.points_scale --scale $(SCALE) --samples $(SCALE_SAMPLES)
+
+# Images: buildah/podman/mmdebstrap from apt (OPS-FACTS: no Docker engine, no registry here), a
+# Debian base made with mmdebstrap (cached), then one image per app (deploy/images/build.py).
+IMAGE_TOOLS := buildah podman mmdebstrap skopeo runc
+IMAGE_APT := buildah podman runc mmdebstrap skopeo uidmap netavark aardvark-dns iptables \
+	catatonit slirp4netns
+images: install
+	@for tool in $(IMAGE_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing $(IMAGE_APT)"; \
+		sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			$(IMAGE_APT) >/dev/null || \
+		{ $$sudo apt-get update -q >/dev/null && $$sudo env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends $(IMAGE_APT) >/dev/null; }; \
+	fi
+	$(RUN) python -m deploy.images.build
+
+# Not in `make test` (it builds images and starts six containers: minutes, see README).
+test-images: images
+	$(RUN) python -m deploy run --profile test -- \
+		$(RUN) python -m pytest -q -p no:cacheprovider --durations=10 tests/images
 
 clean:
 	rm -rf .data

@@ -7,9 +7,11 @@ import asyncio
 import os
 import sys
 
+from pydantic import ValidationError
+
 from deploy import commands
 from deploy.settings import DeploySettings
-from deploy.supervisor import follow_parent
+from deploy.supervisor import follow_parent, report
 
 # `run` exists for tests, so it defaults to the test profile's ports and data.
 _DEFAULT_PROFILE = {"up": "dev", "infra": "dev", "run": "test"}
@@ -34,7 +36,15 @@ def main() -> int:
     args = _parser().parse_args()
     follow_parent()
     profile = args.profile or os.environ.get("PROFILE") or _DEFAULT_PROFILE[args.command]
-    settings = DeploySettings(profile=profile)
+    try:
+        settings = DeploySettings(profile=profile)
+    except ValidationError as error:
+        # Say what is wrong (REPLICAS="pionts=3", a port that is not a number) and stop.
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"]).upper()
+            message = problem["msg"].removeprefix("Value error, ")
+            report("deploy", f"{where + ': ' if where else ''}{message}")
+        return 2
     if args.command == "up":
         return asyncio.run(commands.up(settings))
     if args.command == "infra":

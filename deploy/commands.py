@@ -12,8 +12,9 @@ from typing import TypeVar
 
 from deploy.kafka import KafkaSetupError
 from deploy.postgres import PostgresError
-from deploy.services import ChildExited, app_names
-from deploy.settings import DeploySettings
+from deploy.replicas import idle_consumer_warnings
+from deploy.services import ChildExited, app_names, replica_urls
+from deploy.settings import SERVICES, DeploySettings
 from deploy.stack import Endpoints, Stack
 from deploy.supervisor import ChildSpec, exit_code, report, spawn
 from deploy.topics import TopicError
@@ -83,6 +84,7 @@ async def up(settings: DeploySettings) -> int:
 
 async def _serve_everything(stack: Stack, stop: StopRequest) -> int:
     started = time.monotonic()
+    _report_replicas(stack.settings)
     endpoints = await stop.until(stack.start_infra())
     await stop.until(stack.migrate(endpoints))
     readiness = await stop.until(stack.start_apps(endpoints))
@@ -177,14 +179,26 @@ async def _guarded(
 
 def _print_apps(settings: DeploySettings, readiness: dict[str, float | None]) -> None:
     for name in app_names():
-        base = f"http://127.0.0.1:{settings.service_port(name)}"
-        took = readiness.get(name)
-        state = f"ready in {took:.1f} s" if took is not None else "NOT READY"
-        docs = f"{base}/docs" if name == "gateway" else f"{base}/api/{name}/docs"
-        print(f"  {name:<10} {base}  docs {docs}  metrics {base}/metrics  ({state})")
+        for process, base in replica_urls(settings, name).items():
+            took = readiness.get(process)
+            state = f"ready in {took:.1f} s" if took is not None else "NOT READY"
+            docs = f"{base}/docs" if name == "gateway" else f"{base}/api/{name}/docs"
+            print(f"  {process:<10} {base}  docs {docs}  metrics {base}/metrics  ({state})")
     gateway = f"http://127.0.0.1:{settings.service_port('gateway')}"
     print(f"  {'居民端':<8} {gateway}/  (the residents' H5 app; demo logins in README.md)")
     print(f"  {'工作台':<8} {gateway}/console/  (the staff console; staff logins in README.md)")
+    if settings.replica_count("gateway") > 1:
+        # In Kubernetes the gateway's Service spreads clients over its pods; here nothing does.
+        print("  (locally nothing balances over the gateway replicas: use any URL above)")
+
+
+def _report_replicas(settings: DeploySettings) -> None:
+    counts = settings.replica_counts
+    scaled = [f"{name}={count}" for name, count in counts.items() if count > 1]
+    if scaled:
+        report("deploy", f"replicas: {' '.join(scaled)} (replica k on its base port + 100·k)")
+    for warning in idle_consumer_warnings(counts, SERVICES, settings.kafka_partitions):
+        report("deploy", warning)
 
 
 def _print_infra(endpoints: Endpoints) -> None:

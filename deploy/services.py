@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy.engine import make_url
 
+from deploy.replicas import replica_name
 from deploy.settings import REPO_ROOT, SERVICES, DeploySettings
 from deploy.supervisor import Child, ChildSpec
 
@@ -47,8 +48,9 @@ def _base_env(settings: DeploySettings, bootstrap: str) -> dict[str, str]:
         KAFKA_BOOTSTRAP_SERVERS=bootstrap,
         ENVIRONMENT="development",
         SERVICE_URLS=json.dumps(settings.service_urls()),
-        # Every process verifies tokens against identity's keys, wherever identity listens.
-        JWKS_URL=f"{settings.service_urls()['identity']}/api/identity/.well-known/jwks.json",
+        # Every process verifies tokens against identity's keys, wherever identity listens
+        # (its first replica: every replica serves the same keys from identity's database).
+        JWKS_URL=f"{settings.urls_of('identity')[0]}/api/identity/.well-known/jwks.json",
         # Without this Python buffers a piped stdout and log lines arrive late.
         PYTHONUNBUFFERED="1",
     )
@@ -99,8 +101,14 @@ def migrate_spec(settings: DeploySettings, name: str, server_url: str, bootstrap
     )
 
 
-def app_spec(settings: DeploySettings, name: str, server_url: str, bootstrap: str) -> ChildSpec:
-    """uvicorn serving a service (or, for name "gateway", the gateway)."""
+def app_spec(
+    settings: DeploySettings, name: str, server_url: str, bootstrap: str, index: int = 0
+) -> ChildSpec:
+    """uvicorn serving replica `index` of a service (or, for name "gateway", of the gateway).
+
+    Replicas differ only in their port: the same database, the same consumer group (so they
+    share its partitions) and the same outbox (whose relay elects one publisher).
+    """
     module = "gateway.app" if name == GATEWAY else f"services.{name}.app"
     env = (
         gateway_env(settings, bootstrap)
@@ -119,9 +127,9 @@ def app_spec(settings: DeploySettings, name: str, server_url: str, bootstrap: st
         "--timeout-graceful-shutdown",
         "5",
     ]
-    argv += ["--host", "127.0.0.1", "--port", str(settings.service_port(name))]
+    argv += ["--host", "127.0.0.1", "--port", str(settings.ports_of(name)[index])]
     return ChildSpec(
-        name=name,
+        name=replica_name(name, index, settings.replica_count(name)),
         argv=argv,
         env=env,
         cwd=REPO_ROOT,
@@ -165,3 +173,19 @@ async def wait_ready(name: str, url: str, child: Child) -> float:
 def app_names() -> list[str]:
     """Services first, so the gateway finds them when it starts."""
     return [*SERVICES, GATEWAY]
+
+
+def replica_urls(settings: DeploySettings, name: str) -> dict[str, str]:
+    """Each replica's name in the launcher's output → its base URL."""
+    count = settings.replica_count(name)
+    urls = settings.urls_of(name)
+    return {replica_name(name, k, count): url for k, url in enumerate(urls)}
+
+
+def app_specs(settings: DeploySettings, server_url: str, bootstrap: str) -> list[ChildSpec]:
+    """Every replica of every service, then the gateway's."""
+    return [
+        app_spec(settings, name, server_url, bootstrap, index)
+        for name in app_names()
+        for index in range(settings.replica_count(name))
+    ]

@@ -8,6 +8,8 @@ from typing import Any, Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from deploy.replicas import check_ports, parse_replicas, replica_name, replica_port
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 Profile = Literal["dev", "test"]
@@ -46,6 +48,8 @@ _PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 SERVICES: tuple[str, ...] = ("identity", "points", "petitions", "notices", "mall")
+# What REPLICAS can scale: every service and the gateway.
+APPS: tuple[str, ...] = (*SERVICES, "gateway")
 
 
 class DeploySettings(BaseSettings):
@@ -71,6 +75,8 @@ class DeploySettings(BaseSettings):
     mall_port: int
     first_admin_phone: str | None = None
     first_admin_password: str | None = None
+    # Replica counts, "points=3 gateway=2" (deploy/replicas.py); one of each by default.
+    replicas: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -83,6 +89,27 @@ class DeploySettings(BaseSettings):
         for key, value in _PROFILE_DEFAULTS.get(profile, {}).items():
             data.setdefault(key, value)
         return data
+
+    @model_validator(mode="after")
+    def _check_replicas(self) -> DeploySettings:
+        # Raises ReplicasError (a ValueError) with a message that names the mistake.
+        parse_replicas(self.replicas, APPS)
+        ports = [("postgres", self.pg_port), ("kafka", self.kafka_port)]
+        ports.append(("kafka controller", self.kafka_controller_port))
+        for name in APPS:
+            count = self.replica_count(name)
+            ports += [(replica_name(name, k, count), p) for k, p in enumerate(self.ports_of(name))]
+        check_ports(ports)
+        return self
+
+    @property
+    def replica_counts(self) -> dict[str, int]:
+        """Every service and the gateway with how many replicas to run."""
+        given = parse_replicas(self.replicas, APPS)
+        return {name: given.get(name, 1) for name in APPS}
+
+    def replica_count(self, name: str) -> int:
+        return self.replica_counts[name]
 
     @property
     def cache_dir(self) -> Path:
@@ -98,9 +125,18 @@ class DeploySettings(BaseSettings):
         return self.data_dir.resolve() / "kafka"
 
     def service_port(self, name: str) -> int:
-        """The HTTP port of a service or of the gateway."""
+        """The HTTP port of a service or of the gateway (its first replica's)."""
         port: int = getattr(self, f"{name}_port")
         return port
 
-    def service_urls(self) -> dict[str, str]:
-        return {name: f"http://127.0.0.1:{self.service_port(name)}" for name in SERVICES}
+    def ports_of(self, name: str) -> list[int]:
+        """The HTTP port of each replica of a service or of the gateway."""
+        base = self.service_port(name)
+        return [replica_port(base, k) for k in range(self.replica_count(name))]
+
+    def urls_of(self, name: str) -> list[str]:
+        return [f"http://127.0.0.1:{port}" for port in self.ports_of(name)]
+
+    def service_urls(self) -> dict[str, list[str]]:
+        """Every replica's base URL, per service (the gateway balances over them)."""
+        return {name: self.urls_of(name) for name in SERVICES}

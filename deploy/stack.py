@@ -10,7 +10,7 @@ from deploy import services
 from deploy.kafka import KafkaBroker, check_prerequisites
 from deploy.postgres import PostgresServer, ensure_databases
 from deploy.restart import KeptRunning
-from deploy.services import ChildExited, app_names, database_name, database_url
+from deploy.services import ChildExited, app_names, database_name, database_url, replica_urls
 from deploy.settings import SERVICES, DeploySettings
 from deploy.supervisor import Child, first_exit, report, run_to_completion, spawn
 from deploy.topics import PLATFORM_TOPICS, create_topics
@@ -111,8 +111,7 @@ class Stack:
         A process that exits while starting fails the start; one that runs but
         is not ready in time is only reported (None), as it may yet become so.
         """
-        for name in app_names():
-            spec = services.app_spec(self.settings, name, *_pair(endpoints))
+        for spec in services.app_specs(self.settings, *_pair(endpoints)):
             self.apps.append(await spawn(spec))
         try:
             async with asyncio.TaskGroup() as group:
@@ -129,7 +128,9 @@ class Stack:
             return None
 
     def ready_url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.settings.service_port(name)}/readyz"
+        """`name` is a process's name: "points", or "points-2" among several replicas."""
+        urls = {k: v for app in app_names() for k, v in replica_urls(self.settings, app).items()}
+        return f"{urls[name]}/readyz"
 
     async def start_seed_once(self) -> None:
         """Load demo data on the first start; the seed writes the marker when it has."""
@@ -166,8 +167,9 @@ class Stack:
             await self.seed.stop()
         running: list[Child | KeptRunning] = [*self.apps, *self.kept]
         self.kept = []
-        gateway = [c for c in running if c.name == services.GATEWAY]
-        others = [c for c in running if c.name != services.GATEWAY]
+        gateways = replica_urls(self.settings, services.GATEWAY)
+        gateway = [c for c in running if c.name in gateways]
+        others = [c for c in running if c.name not in gateways]
         for group in (gateway, others):
             await asyncio.gather(*(child.stop() for child in group))
         self.apps = []

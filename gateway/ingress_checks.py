@@ -24,6 +24,7 @@ from contracts.volunteer import Activity, ActivityCompleted, VolunteerRef
 from kit.errors import DomainError, Invalid
 from kit.events import TRACEPARENT, CloudEvent, InvalidEvent, new_traceparent, validate_data
 from kit.phone import normalise_phone, phone_hash
+from kit.tracing import active_traceparent
 
 SINGLE = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"
@@ -287,7 +288,9 @@ def to_bus_event(event: PartnerEvent, index: int, rules: Rules) -> BusEvent:
         subject=key,
         time=event.time or rules.now,
         data=contract.model_dump(mode="json"),
-        traceparent=trace if trace and TRACEPARENT.match(trace) else new_traceparent(),
+        # Tracing on: the push request's span, so the trace runs on from the gateway.
+        traceparent=active_traceparent()
+        or (trace if trace and TRACEPARENT.match(trace) else new_traceparent()),
         partnersource=event.source,  # what the partner called itself, kept as an extension
     )
     try:

@@ -33,9 +33,9 @@ from gateway.relay import (
     request_body,
 )
 from kit.deps import install_token_verifier
-from kit.events import new_traceparent
 from kit.logging import request_id_var
 from kit.problems import problem
+from kit.tracing import current_traceparent
 from kit.uploads import MIB, MULTIPART_SLACK
 
 METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
@@ -72,7 +72,7 @@ def upstream_headers(
     trace = incoming.get(b"traceparent", b"").decode("latin-1")
     return [(k, v) for k, v in pairs if k not in REPLACED_UP] + [
         (b"x-request-id", request_id.encode("latin-1")),
-        (b"traceparent", (trace if TRACEPARENT.match(trace) else new_traceparent()).encode()),
+        (b"traceparent", (trace if TRACEPARENT.match(trace) else current_traceparent()).encode()),
         (b"x-forwarded-for", forwarded_for(pairs, client_ip).encode("latin-1")),
     ]
 

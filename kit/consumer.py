@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contracts import REGISTRY, Registry
 from kit import metrics
 from kit.consumer_batch import NeedsCarefulPath, apply_batch_fast
+from kit.consumer_lag import ConsumerLag
 from kit.consumer_steps import apply_one, dead_letter_header
 from kit.kafka import make_consumer, make_producer
 from kit.rebalance import CommitOnRevoke
@@ -78,6 +79,7 @@ class ConsumerRunner:
         self.commit_interval = commit_interval
         self._committed_at = 0.0
         self.state = RunnerState()
+        self.lag = ConsumerLag(consumer_name)
         self._stopping = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq: AIOKafkaProducer | None = None
@@ -116,6 +118,7 @@ class ConsumerRunner:
                     await self._process_poll(batch)
                 elif self.state.uncommitted:
                     await self.commit_pending()  # idle: what is done is committed now
+                await self.lag.update(consumer)
         finally:
             await self._final_commit()
             self._consumer = None

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import UnknownEventType
+from kit import tracing
 from kit.consumer_steps import EventOutcome
 from kit.events import CloudEvent, InvalidEvent, ParsedEvent, parse_envelope, validate_data
 from kit.logging import event_id_var
@@ -86,7 +87,9 @@ async def apply_batch_fast(
             outcomes[EventOutcome.DEAD_LETTERED] += 1
         else:
             ready.append(claim)
-    await _run_all(session, ready)
+    # Tracing on: a span per event, child of its traceparent, open while the batch is handled.
+    with tracing.batch_spans(runner.name, (claim.envelope for claim in ready)):
+        await _run_all(session, ready)
     outcomes[EventOutcome.APPLIED] += len(ready)
     return outcomes
 
@@ -136,7 +139,8 @@ async def _flush(
 async def _guarded(session: AsyncSession, handler: Handler[Any], event: ParsedEvent[Any]) -> None:
     token = event_id_var.set(event.envelope.id)
     try:
-        await handler(session, event)
+        with tracing.in_event_span(event.envelope):
+            await handler(session, event)
     except Exception as exc:
         if is_transient(exc):
             raise

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import UnknownEventType
+from kit import tracing
 from kit.errors import PermanentEventError
 from kit.events import CloudEvent, InvalidEvent, ParsedEvent, parse_envelope, validate_data
 from kit.logging import event_id_var
@@ -51,7 +52,8 @@ async def apply_one(
         return EventOutcome.SKIPPED
     token = event_id_var.set(envelope.id)
     try:
-        return await _handle(runner, session, record, envelope, handler)
+        with tracing.consuming(envelope, runner.name):
+            return await _handle(runner, session, record, envelope, handler)
     finally:
         event_id_var.reset(token)
 

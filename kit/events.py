@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +12,8 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from contracts import REGISTRY, EventData, Registry, UnknownEventType
+from kit.tracing import current_traceparent
+from kit.tracing import new_traceparent as new_traceparent  # re-exported: it lived here
 
 CONTENT_TYPE = "application/cloudevents+json"
 TRACEPARENT = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
@@ -49,10 +50,6 @@ class ParsedEvent(Generic[E]):
     data: E
 
 
-def new_traceparent() -> str:
-    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
-
-
 def new_event(
     data: EventData,
     *,
@@ -69,7 +66,8 @@ def new_event(
         subject=subject,
         time=time or datetime.now(UTC),
         data=data.model_dump(mode="json"),
-        traceparent=traceparent or new_traceparent(),
+        # The current span's (tracing on), so the event continues the trace that staged it.
+        traceparent=traceparent or current_traceparent(),
     )
 
 

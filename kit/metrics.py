@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
 from prometheus_client import Counter, Gauge, Histogram
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
 
 OUTBOX_BACKLOG = Gauge("outbox_backlog", "Outbox rows not yet acknowledged by Kafka", ["service"])
 OUTBOX_OLDEST_AGE = Gauge(
@@ -38,3 +43,33 @@ HTTP_REQUESTS = Counter(
 HTTP_LATENCY = Histogram(
     "http_request_duration_seconds", "HTTP request latency", ["service", "method", "route"]
 )
+CONSUMER_LAG = Gauge(
+    "kafka_consumer_lag",
+    "Messages behind the partition's log end (high watermark minus the consumer's position)",
+    ["consumer", "topic", "partition"],
+)
+
+# Declared here with the platform's other metrics; observed by points' award handlers.
+AWARD_LATENCY = Histogram(
+    "points_award_latency_seconds",
+    "From the source event's time (a partner push, a fact of another service) to its award "
+    "committed",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600),
+)
+
+
+def observe_after_commit(
+    session: AsyncSession, histogram: Histogram, since: Iterable[datetime]
+) -> None:
+    """Observe now - t for each t once the session's transaction commits (not if it rolls back:
+    a retried batch is observed once, when it lands)."""
+    times = list(since)
+    if not times:
+        return
+
+    def observe(_: object) -> None:
+        now = datetime.now(UTC)
+        for t in times:
+            histogram.observe(max((now - t).total_seconds(), 0.0))
+
+    event.listen(session.sync_session, "after_commit", observe, once=True)

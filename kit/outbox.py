@@ -11,11 +11,16 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import REGISTRY, EventData, Registry
-from kit.events import CloudEvent, new_traceparent, validate_data
+from kit.events import CloudEvent, validate_data
 from kit.events import to_json as envelope_json
 from kit.tables import outbox
+from kit.tracing import current_traceparent
 
 NOTIFY_CHANNEL = "kit_outbox"
+
+# An event to stage: its data and subject, and optionally the traceparent it continues (a batch
+# handler staging on behalf of several consumed events: kit.tracing.event_traceparent).
+Staged = tuple[EventData, str] | tuple[EventData, str, str | None]
 
 
 async def add_event(
@@ -54,7 +59,7 @@ _INSERT_MANY = text(
 
 async def add_data(
     session: AsyncSession,
-    items: Sequence[tuple[EventData, str]],
+    items: Sequence[Staged],
     *,
     source: str,
     registry: Registry = REGISTRY,
@@ -63,10 +68,13 @@ async def add_data(
 
     A contract model instance was validated when it was built, so its envelope is written
     straight to JSON (the same JSON `add_event` stores) without validating it again; a model
-    that is not the registry's model for its type name is refused.
+    that is not the registry's model for its type name is refused. An item without a
+    traceparent continues the current span's trace (tracing on) or starts a fresh one.
     """
     rows = _Rows()
-    for data, subject in items:
+    for item in items:
+        data, subject = item[0], item[1]
+        trace = item[2] if len(item) > 2 else None
         if registry.model_for(data.event_type) is not type(data):
             raise TypeError(f"{type(data).__name__} is not the registered model of its type")
         event_id = str(uuid.uuid4())
@@ -79,7 +87,7 @@ async def add_data(
             "time": datetime.now(UTC),
             "datacontenttype": "application/json",
             "data": data,
-            "traceparent": new_traceparent(),
+            "traceparent": trace or current_traceparent(),
         }
         rows.add(registry, event_id, data.event_type, subject, to_json(envelope).decode())
     await rows.insert(session)

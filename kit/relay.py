@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
-from kit import metrics
+from kit import metrics, tracing
 from kit.events import CONTENT_TYPE
 from kit.kafka import make_producer
 from kit.outbox import NOTIFY_CHANNEL
@@ -90,8 +90,8 @@ class OutboxRelay:
             if not await self._become_leader(conn):
                 return
             producer = self._producer_factory()
-            await producer.start()
             try:
+                await producer.start()  # a broker that is away fails it: closed all the same
                 await self._publish_loop(conn, producer)
             finally:
                 await producer.stop()
@@ -104,7 +104,10 @@ class OutboxRelay:
             if await conn.fetchval(LOCK_SQL):
                 metrics.OUTBOX_LEADER.labels(self.service).set(1)
                 log.info("relay is the publishing replica")
+                # Before the producer starts: a broker that is away fails that start.
+                await self._refresh_gauges(conn)
                 return True
+            await self._refresh_gauges(conn)
             await self._sleep(self.poll_seconds)
         return False
 
@@ -121,7 +124,10 @@ class OutboxRelay:
         rows = await conn.fetch(FETCH_SQL, self.batch_size)
         if not rows:
             return 0
-        pending = [await producer.send(r["topic"], **_message(r)) for r in rows]
+        pending = []
+        for r in rows:
+            with tracing.publishing(r["payload"]):  # tracing off: nothing done
+                pending.append(await producer.send(r["topic"], **_message(r)))
         results = await asyncio.gather(*pending, return_exceptions=True)
         acked = [
             r for r, res in zip(rows, results, strict=True) if not isinstance(res, BaseException)
@@ -148,16 +154,24 @@ class OutboxRelay:
 
     async def _housekeeping(self, conn: asyncpg.Connection) -> None:
         """Refresh backlog gauges each second; delete sent rows past retention each minute."""
+        await self._refresh_gauges(conn)
         now = time.monotonic()
-        if now - self._last_gauges >= 1.0:
-            self._last_gauges = now
-            count, oldest = await conn.fetchrow(BACKLOG_SQL)
-            metrics.OUTBOX_BACKLOG.labels(self.service).set(count)
-            age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
-            metrics.OUTBOX_OLDEST_AGE.labels(self.service).set(age)
         if now - self._last_cleanup >= 60.0:
             self._last_cleanup = now
             await conn.execute(CLEANUP_SQL, self.retention_hours)
+
+    async def _refresh_gauges(self, conn: asyncpg.Connection) -> None:
+        """Backlog and oldest age, at most once a second. Also run by replicas that wait for
+        the lock and by a leader whose broker is away, so the age keeps growing on /metrics
+        exactly when nothing is published (what OutboxBacklogOld alerts on)."""
+        now = time.monotonic()
+        if now - self._last_gauges < 1.0:
+            return
+        self._last_gauges = now
+        count, oldest = await conn.fetchrow(BACKLOG_SQL)
+        metrics.OUTBOX_BACKLOG.labels(self.service).set(count)
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        metrics.OUTBOX_OLDEST_AGE.labels(self.service).set(age)
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()

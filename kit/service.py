@@ -12,6 +12,7 @@ from aiokafka.client import AIOKafkaClient
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from kit import kafka
 from kit.consumer import ConsumerRunner
 from kit.db import asyncpg_dsn, make_engine, make_session_factory
 from kit.deps import install_token_verifier
@@ -80,7 +81,9 @@ def build_runtime(settings: KitSettings, subscriptions: Subscriptions) -> Servic
             bootstrap_servers=settings.kafka_bootstrap_servers,
             registry=subscriptions.registry,
         )
-    client = AIOKafkaClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    client = AIOKafkaClient(
+        bootstrap_servers=settings.kafka_bootstrap_servers, **kafka.client_options()
+    )
     return ServiceRuntime(settings, engine, factory, relay, consumer, client)
 
 

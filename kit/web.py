@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
+from kit import tracing
 from kit.health import Check, health_router
 from kit.middleware import RequestContextMiddleware
 from kit.problems import install_problem_handlers
@@ -29,6 +30,7 @@ def create_web_app(
     `/api/<service>/docs`.
     """
     prefix = api_prefix if api_prefix is not None else f"/api/{service}"
+    tracing.configure(service)
     app = FastAPI(
         title=title,
         lifespan=lifespan or _no_lifespan,
@@ -38,6 +40,7 @@ def create_web_app(
     )
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=service, api_prefix=prefix)
+    tracing.instrument_app(app)  # tracing off: nothing added
     app.include_router(health_router(checks or {}))
     for router in routers:
         app.include_router(router, prefix=prefix)

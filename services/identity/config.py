@@ -1,6 +1,8 @@
 """Settings of the identity service."""
 
-from pydantic import SecretStr
+import ipaddress
+
+from pydantic import SecretStr, field_validator
 
 from kit.settings import DEFAULT_SECRET, KitSettings
 
@@ -41,5 +43,13 @@ class Settings(KitSettings):
     wechat_secret: SecretStr = SecretStr(DEFAULT_SECRET)
 
     partner_secret_grace_hours: int = 24
-    # Peers whose X-Forwarded-For is believed (the gateway); everyone else is the client.
+    # Peers whose X-Forwarded-For is believed (the gateway): addresses or networks (CIDR, e.g.
+    # the pod network in Kubernetes); everyone else is the client.
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses_or_networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
+        return value

@@ -6,21 +6,36 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import asyncpg
+import pytest
 from aiokafka import AIOKafkaConsumer
 
 from kit.db import asyncpg_dsn
 from kit.phone import phone_hash
-from tests.e2e.platform import SHARED_SECRETS, Platform
+from tests.e2e.otlp import Receiver
+from tests.e2e.platform import SHARED_SECRETS, Platform, free_port
 from tests.e2e.scene import Scene, activity
 
-# A platform of its own: it SIGKILLs and restarts points, and counts a whole topic
-# (see conftest.py).
+# A platform of its own: it SIGKILLs and restarts points, counts a whole topic, and exports
+# traces to a receiver of its own (see conftest.py).
 OWN_PLATFORM = True
+TRACES = Receiver(free_port())
+PLATFORM_ENV = {
+    "OTEL_EXPORTER_OTLP_ENDPOINT": TRACES.endpoint,
+    "OTEL_BSP_SCHEDULE_DELAY": "200",  # milliseconds between exports (5 s by default)
+}
 CREDIT_WITHIN = 20.0  # seconds from the partner's 202 to the resident seeing the points
 VALID_ID = "11010519491231002X"
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def traces() -> AsyncIterator[Receiver]:
+    """Listening before the platform starts (autouse fixtures come first), until it stopped."""
+    await TRACES.start()
+    yield TRACES
+    await TRACES.stop()
 
 
 async def available(scene: Scene, headers: dict[str, str]) -> int | None:
@@ -60,6 +75,41 @@ async def test_registered_verified_resident_is_credited_for_a_signed_push(scene:
     postings = (await scene.gw.get("/api/points/accounts/me/postings", headers=me)).json()
     assert postings["items"][0]["source_type"] == "volunteer"
     assert postings["items"][0]["source_id"].startswith(push["id"])
+
+
+async def test_one_trace_runs_from_the_push_through_points_to_notices(
+    scene: Scene, traces: Receiver
+):
+    """gateway → volunteer.events → points → points.events → notices, read from the spans the
+    processes exported: the trace of points' span of the push is also the trace of the
+    gateway's span of the request and of notices' span of the award."""
+    await scene.register("13700000008", "钱八")
+    push = activity("13700000008", community_id=scene.community_id)
+    assert (await scene.push(push)).status_code == 202
+    await wait_available(scene, await scene.login("13700000008"), 5)
+    awarded = "notices process org.shanzhi.points.awarded.v1"
+
+    def pushed_trace() -> str | None:
+        handled = [
+            s.trace_id
+            for s in traces.spans
+            if s.service == "points" and s.attributes.get("messaging.message.id") == push["id"]
+        ]
+        return handled[0] if handled else None
+
+    async def whole() -> bool:
+        trace = pushed_trace()
+        return trace is not None and any(
+            s.trace_id == trace and s.service == "notices" and s.name == awarded
+            for s in traces.spans
+        )
+
+    found = await eventually(whole, within=15)
+    trace = pushed_trace()
+    in_trace = {(s.service, s.name) for s in traces.spans if s.trace_id == trace}
+    assert found, f"notices' span of the award is not in the push's trace: {sorted(in_trace)}"
+    assert ("gateway", "POST /webhooks/volunteer") in in_trace, sorted(in_trace)
+    assert {service for service, _ in in_trace} >= {"gateway", "points", "notices"}
 
 
 async def test_the_same_push_three_times_is_credited_once_and_a_bad_one_is_reported(

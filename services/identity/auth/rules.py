@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -27,13 +28,24 @@ class NotAuthenticated(DomainError):
 
 
 def client_ip(peer: str, forwarded_for: str, trusted: Iterable[str]) -> str:
-    """The caller's address: behind a trusted proxy, the nearest untrusted X-Forwarded-For hop."""
-    trusted = set(trusted)
-    if peer not in trusted:
+    """The caller's address: behind a trusted proxy, the nearest untrusted X-Forwarded-For hop.
+
+    `trusted` holds addresses or networks ("10.244.0.0/16": gateway pods have no fixed address).
+    """
+    networks = [ipaddress.ip_network(t, strict=False) for t in trusted]
+
+    def is_trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False  # not an address (a forged hop): never a proxy of ours
+        return any(ip in network for network in networks)
+
+    if not is_trusted(peer):
         return peer
     hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
     for hop in reversed(hops):
-        if hop not in trusted:
+        if not is_trusted(hop):
             return hop
     return peer
 

@@ -19,8 +19,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kit import metrics
 from kit.errors import PermanentEventError
 from kit.events import CloudEvent
+from kit.tracing import event_traceparent
 from services.points.awards import batch_sql as sql
 from services.points.awards.batch_plan import Ledger, Resolved, WalletState
 from services.points.base import LOCAL
@@ -77,6 +79,7 @@ async def apply_awards(
         found.append((request, wallet, _community(request, wallet)))
     lists = await sql.lists_in_force(session, {(c, _day(r.at)) for r, _, c in found})
     resolved: list[Resolved] = []
+    times: list[datetime] = []  # of the events posted, for points_award_latency_seconds
     for request, wallet, community in found:
         item = find_item(
             lists.get((community, _day(request.at)), []), request.source, request.activity_type
@@ -86,6 +89,7 @@ async def apply_awards(
                 _park_unmatched(parked, request, community)
             continue
         resolved.append(_resolved(request, wallet, item))
+        times.append(request.envelope.time)
     ledger = Ledger(await sql.earned_since(session, Ledger.windows(resolved)))
     issuing = {
         c: await ledger_wallets.system_account(session, "issuing", c)
@@ -96,6 +100,7 @@ async def apply_awards(
     await sql.park_pending(session, parked.pending)
     await sql.park_unmatched(session, parked.unmatched)
     await ledger.write(session)
+    metrics.observe_after_commit(session, metrics.AWARD_LATENCY, times)
 
 
 async def _lock(session: AsyncSession, requests: list[AwardRequest]) -> dict[object, WalletState]:
@@ -147,6 +152,7 @@ def _resolved(request: AwardRequest, wallet: WalletState, item: Item) -> Resolve
         actor=request.actor,
         reason=request.reason,
         at=request.at,
+        trace=event_traceparent(request.envelope),
     )
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import EventData
 from contracts.points import PointsAwarded, PointsDeducted
-from kit.outbox import add_data
+from kit.outbox import Staged, add_data
 from services.points.awards import batch_sql as sql
 from services.points.awards.rules import active_caps, allowed_under_caps, cap_windows
 from services.points.events import SOURCE
@@ -64,6 +64,7 @@ class Resolved:
     actor: str
     reason: str
     at: datetime
+    trace: str | None = None  # the traceparent its events continue (kit.tracing)
 
 
 class FactAlreadyPosted(Exception):
@@ -81,7 +82,7 @@ class Ledger:
     entries: list[tuple[uuid.UUID, uuid.UUID, int]] = field(default_factory=list)
     scores: dict[sql.ScoreKey, int] = field(default_factory=lambda: defaultdict(int))
     wallets: dict[uuid.UUID, tuple[int, int]] = field(default_factory=dict)
-    events: list[tuple[EventData, str]] = field(default_factory=list)
+    events: list[Staged] = field(default_factory=list)
     # This batch's own awards per (resident, item): (when, points), for the caps that follow.
     counted: dict[tuple[uuid.UUID, str], list[tuple[datetime, int]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -200,7 +201,7 @@ class Ledger:
         }
 
     def _event(self, r: Resolved, data: EventData) -> None:
-        self.events.append((data, str(r.wallet.resident_id)))
+        self.events.append((data, str(r.wallet.resident_id), r.trace))
 
     async def write(self, session: AsyncSession) -> None:
         planned = len(self.postings["id"])

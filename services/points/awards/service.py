@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.notices import ActivityAttended
 from contracts.petitions import PetitionAdopted
+from kit import metrics
 from kit.errors import PermanentEventError
 from kit.events import CloudEvent, ParsedEvent
 from services.points.awards.batch import AwardRequest, apply_awards
@@ -100,9 +101,15 @@ async def _earned_since(
     return int(total or 0)
 
 
+def observe_latency(session: AsyncSession, envelope: CloudEvent, posting: uuid.UUID | None) -> None:
+    """An award posted for an event: its latency is observed once the transaction commits."""
+    if posting is not None:
+        metrics.observe_after_commit(session, metrics.AWARD_LATENCY, [envelope.time])
+
+
 async def on_activity_attended(session: AsyncSession, event: ParsedEvent[ActivityAttended]) -> None:
     data = event.data
-    await award_by_trigger(
+    posting = await award_by_trigger(
         session,
         resident_id=data.resident_id,
         source="activity",
@@ -113,11 +120,12 @@ async def on_activity_attended(session: AsyncSession, event: ParsedEvent[Activit
         source_id=event.envelope.id,
         reason="参加社区活动",
     )
+    observe_latency(session, event.envelope, posting)
 
 
 async def on_petition_adopted(session: AsyncSession, event: ParsedEvent[PetitionAdopted]) -> None:
     data = event.data
-    await award_by_trigger(
+    posting = await award_by_trigger(
         session,
         resident_id=data.resident_id,
         source="petition_adopted",
@@ -128,6 +136,7 @@ async def on_petition_adopted(session: AsyncSession, event: ParsedEvent[Petition
         source_id=event.envelope.id,
         reason="建议被采纳",
     )
+    observe_latency(session, event.envelope, posting)
 
 
 async def award_by_trigger(

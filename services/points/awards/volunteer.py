@@ -19,7 +19,7 @@ from kit.errors import PermanentEventError
 from kit.events import CloudEvent, ParsedEvent
 from services.points.awards.batch import AwardRequest, apply_awards
 from services.points.awards.models import PendingAward, UnmatchedActivity
-from services.points.awards.service import post_item
+from services.points.awards.service import observe_latency, post_item
 from services.points.ledger import wallets
 from services.points.ledger.double_entry import Fact
 from services.points.ledger.rules import Wallet
@@ -37,7 +37,10 @@ async def on_activity_completed(
     if wallet is None:
         await _park_pending(session, event.envelope, _pending_key(data))
         return
-    await apply_activity(session, envelope=event.envelope, data=data, wallet=wallet, item=None)
+    posting = await apply_activity(
+        session, envelope=event.envelope, data=data, wallet=wallet, item=None
+    )
+    observe_latency(session, event.envelope, posting)
 
 
 async def on_completed_batch(

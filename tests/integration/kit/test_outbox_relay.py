@@ -166,3 +166,24 @@ async def _unsent_is(db: Db, expected: int) -> bool:
 
 async def _count_is(db: Db, expected: int) -> bool:
     return await db.fetchval("SELECT count(*) FROM outbox") == expected
+
+
+def _gauge(name: str, service: str) -> float | None:
+    return REGISTRY.get_sample_value(name, {"service": service})
+
+
+async def test_backlog_and_its_age_are_reported_while_the_broker_is_away(db: Db, topic: str):
+    registry, model = support.counted_contract(topic)
+    await stage(db, registry, [support.counted_event(model, n) for n in range(3)])
+    service = support.unique("away")
+    away = OutboxRelay(dsn=db.dsn, bootstrap_servers="127.0.0.1:9", service=service)
+
+    async def aged(seconds: float) -> bool:
+        age = _gauge("outbox_oldest_unsent_age_seconds", service)
+        return age is not None and age >= seconds
+
+    async with running(away):
+        assert await support.eventually(lambda: aged(0.0), timeout=15)
+        first = _gauge("outbox_oldest_unsent_age_seconds", service) or 0.0
+        assert await support.eventually(lambda: aged(first + 1.5), timeout=15)
+    assert _gauge("outbox_backlog", service) == 3

@@ -8,9 +8,10 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 
 from contracts.identity import ResidentRegistered, ResidentVerificationRevoked, ResidentVerified
 from contracts.volunteer import Activity, ActivityCompleted, VolunteerRef
@@ -337,3 +338,24 @@ async def test_a_resident_who_moves_themselves_is_unverified_until_verified_agai
 
 async def _is(flow: Flow, resident: uuid.UUID, expected: bool) -> bool:
     return await _verified(flow, resident) is expected
+
+
+def award_latency() -> tuple[float, float]:
+    """(count, sum) of points_award_latency_seconds in this process (the runner runs here)."""
+    count = REGISTRY.get_sample_value("points_award_latency_seconds_count") or 0.0
+    return count, REGISTRY.get_sample_value("points_award_latency_seconds_sum") or 0.0
+
+
+async def test_an_award_is_observed_from_its_event_time_once_committed(flow: Flow):
+    resident, ph = uuid.uuid4(), phone_hash()
+    await flow.send(registered(resident, ph))
+    assert await flow.settled(resident, 10)
+    before = award_latency()
+    push = pushed(phone_hash=ph).model_copy(
+        update={"time": datetime.now(UTC) - timedelta(minutes=1)}
+    )
+    await flow.send(push)
+    assert await flow.settled(resident, 15)
+    count, total = award_latency()
+    assert count - before[0] == 1
+    assert 60 <= total - before[1] < 90

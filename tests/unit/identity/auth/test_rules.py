@@ -42,6 +42,16 @@ def test_without_an_untrusted_hop_the_peer_is_the_client(forwarded):
     assert client_ip("127.0.0.1", forwarded, GATEWAY) == "127.0.0.1"
 
 
+def test_a_trusted_network_covers_every_gateway_pod_in_it():
+    pods = ("10.244.0.0/16",)
+    assert client_ip("10.244.3.17", "203.0.113.7, 10.244.1.2", pods) == "203.0.113.7"
+    assert client_ip("10.245.0.1", "203.0.113.7", pods) == "10.245.0.1"
+
+
+def test_a_hop_that_is_not_an_address_is_never_taken_for_a_proxy():
+    assert client_ip("10.244.3.17", "unknown", ("10.244.0.0/16",)) == "unknown"
+
+
 # --- refresh tokens ---------------------------------------------------------------------
 
 

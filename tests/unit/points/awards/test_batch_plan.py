@@ -55,7 +55,7 @@ def test_a_penalty_takes_what_the_wallet_holds_then_awards_pay_the_debt_first() 
     assert ledger.postings["kind"] == ["deduction", "award"]
     assert ledger.postings["debt_delta"] == [1, -1]
     assert ledger.wallets[w.id] == (0, 2), "debt back to where it was; 2 earned"
-    events = [type(data).__name__ for data, _ in ledger.events]
+    events = [type(staged[0]).__name__ for staged in ledger.events]
     assert events == ["PointsDeducted", "PointsAwarded"]
 
 
