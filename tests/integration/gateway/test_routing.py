@@ -89,6 +89,11 @@ def upstream_app(replica: str, seen: Upstreams) -> FastAPI:
         await asyncio.sleep(3)
         return {"late": "yes"}
 
+    @router.get("/api/{service}/cookie")
+    async def cookie(request: Request) -> Response:
+        await record(request)
+        return Response(headers={"Set-Cookie": "session=someone-elses; Path=/"})
+
     @router.get("/api/{service}/stall")
     async def stall(request: Request) -> StreamingResponse:
         await record(request)
@@ -264,6 +269,17 @@ async def test_answer_that_stalls_before_its_declared_end_is_504_within_the_read
     answer = await client.get("/api/points/stall", headers=stack.token())
     assert answer.status_code == 504 and answer.headers["content-type"] == PROBLEM
     assert time.perf_counter() - started < UPSTREAM_TIMEOUT + 1.0
+
+
+async def test_a_cookie_an_upstream_sets_goes_to_its_client_and_no_one_else(stack, client):
+    answer = await client.get("/api/points/cookie", headers=stack.token())
+    assert answer.headers["set-cookie"].startswith("session=someone-elses")
+    # The next request is another person's, from another browser. (aiohttp's default jar
+    # already ignores cookies of IP hosts like these; the k8s upstreams are host names.)
+    client.cookies.clear()
+    t = tag()
+    await client.get(f"/api/points/echo?t={t}", headers=stack.token("person-2"))
+    assert "cookie" not in stack.upstreams.tagged(t)[0]["headers"]
 
 
 async def test_unknown_service_is_404(stack, client):
