@@ -149,6 +149,7 @@ bench: install
 		bash -c '$(RUN) python -m bench.kit_throughput --events 100000 --latency-samples 500 && \
 		$(RUN) python -m bench.points_awards --events 20000 --residents 2000 --postings 100000 && \
 		$(RUN) python -m bench.gateway_flow --rates 200,500,1000 --seconds 20 --load-seconds 8 && \
+		$(RUN) python -m bench.gateway_speed --residents 32 --seconds 8 --rounds 4 && \
 		$(RUN) python -m bench.petitions_board_stats --petitions 100000 --communities 200 --runs 200 && \
 		$(RUN) python -m bench.inbox_live --residents 20000 --clients 1000 && \
 		$(RUN) python -m bench.mall_orders --residents 1000 --units 100 --concurrency 100'

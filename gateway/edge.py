@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from dataclasses import dataclass
@@ -118,6 +119,9 @@ def metrics_allowed(scope: Scope, token: str | None) -> bool:
 METRICS_ROUTE = public("GET", "/metrics", "none")  # allowed by metrics_allowed, not the list
 
 
+# Remembered per (method, path), bounded: the same few paths come again and again, and
+# trying them against the whole list is work repeated on every request.
+@functools.lru_cache(maxsize=4096)
 def public_route(method: str, path: str) -> PublicRoute | None:
     """The allowlist entry for this request, or None when it needs a token."""
     return next((r for r in PUBLIC_ROUTES if r.matches(method, path)), None)

@@ -1,9 +1,10 @@
 """Rate limits at the edge: per signed-in person, per anonymous client IP, stricter for logins.
 
-Moving windows from the `limits` library. The default storage (`memory://`) counts per
-gateway replica: with N replicas a client gets up to N times each limit. When the gateway
-runs several replicas, point `RATE_LIMIT_STORAGE_URI` at a shared store, e.g.
-`redis://redis:6379/0` (install `limits[async-redis]`), so every replica counts together.
+Moving windows, limits written in the `limits` library's syntax. The default storage
+(`memory://`) counts per gateway replica, here in the process (`LocalWindows`): with N
+replicas a client gets up to N times each limit. When the gateway runs several replicas, point
+`RATE_LIMIT_STORAGE_URI` at a shared store, e.g. `redis://redis:6379/0` (install
+`limits[async-redis]`), so every replica counts together through the `limits` library.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Awaitable
-from typing import Literal
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Literal, Protocol
 
 from limits import RateLimitItem, parse_many
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -34,6 +36,66 @@ def async_storage_uri(uri: str) -> str:
     return uri if uri.startswith("async+") else f"async+{uri}"
 
 
+class Windows(Protocol):
+    async def wait(self, item: RateLimitItem, scope: str, key: str) -> int | None:
+        """Count one request; None if it fits the window, else seconds until it would."""
+        ...
+
+
+class SharedWindows:
+    """Moving windows kept by the `limits` library in the store `storage_uri` names."""
+
+    def __init__(self, storage_uri: str) -> None:
+        self._limiter = MovingWindowRateLimiter(storage_from_string(async_storage_uri(storage_uri)))
+
+    async def wait(self, item: RateLimitItem, scope: str, key: str) -> int | None:
+        if await self._limiter.hit(item, scope, key):
+            return None
+        stats = await self._limiter.get_window_stats(item, scope, key)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+class LocalWindows:
+    """Moving windows in this process: the times of the requests each window still counts.
+
+    What `limits`' own memory storage counts, without its cost: that one sweeps every key
+    for expired entries after each request, one thread hop per key, so a busy district paid
+    for all its people on every request. Keys whose window has emptied are dropped at most
+    once per `sweep_seconds`.
+    """
+
+    def __init__(
+        self, *, clock: Callable[[], float] = time.monotonic, sweep_seconds: float = 10
+    ) -> None:
+        self._clock = clock
+        self._sweep_seconds = sweep_seconds
+        self._swept_at = clock()
+        self._counted: dict[tuple[int, float, str, str], deque[float]] = {}
+
+    async def wait(self, item: RateLimitItem, scope: str, key: str) -> int | None:
+        now, window = self._clock(), float(item.get_expiry())
+        if now - self._swept_at >= self._sweep_seconds:
+            self._sweep(now)
+        times = self._counted.setdefault((item.amount, window, scope, key), deque())
+        while times and times[0] <= now - window:
+            times.popleft()
+        if len(times) < item.amount:
+            times.append(now)
+            return None
+        return max(1, math.ceil(times[0] + window - now))
+
+    def _sweep(self, now: float) -> None:
+        self._swept_at = now
+        stale = [k for k, times in self._counted.items() if not times or times[-1] <= now - k[1]]
+        for k in stale:
+            del self._counted[k]
+
+
+def windows_for(storage_uri: str) -> Windows:
+    local = storage_uri.removeprefix("async+").startswith("memory://")
+    return LocalWindows() if local else SharedWindows(storage_uri)
+
+
 class RateLimits:
     """Counts requests against moving windows; answers how long a refused caller should wait."""
 
@@ -50,7 +112,7 @@ class RateLimits:
         self._anonymous = parse_many(anonymous)
         self._login = parse_many(login)
         self._open311 = parse_many(open311)
-        self._limiter = MovingWindowRateLimiter(storage_from_string(async_storage_uri(storage_uri)))
+        self._windows = windows_for(storage_uri)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimits:
@@ -64,6 +126,8 @@ class RateLimits:
 
     async def retry_after(self, *, throttle: Throttle, ip: str, person: str | None) -> int | None:
         """Count one request; None if it may pass, else the seconds until it may be retried."""
+        # The scope keeps a person id and an IP, or the login and the general window of one
+        # IP, from sharing a counter when their limits happen to be equal.
         windows: list[tuple[list[RateLimitItem], str, str]] = []
         if throttle != "none":
             windows.append(
@@ -75,7 +139,7 @@ class RateLimits:
             windows.append((self._open311, "open311", ip))
         try:
             waits = [
-                await self._wait(item, scope, key)
+                await self._windows.wait(item, scope, key)
                 for items, scope, key in windows
                 for item in items
             ]
@@ -86,14 +150,6 @@ class RateLimits:
             return None
         refused = [w for w in waits if w is not None]
         return max(refused) if refused else None
-
-    async def _wait(self, item: RateLimitItem, scope: str, key: str) -> int | None:
-        # The scope keeps a person id and an IP, or the login and the general window of one
-        # IP, from sharing a counter when their limits happen to be equal.
-        if await self._limiter.hit(item, scope, key):
-            return None
-        stats = await self._limiter.get_window_stats(item, scope, key)
-        return max(1, math.ceil(stats.reset_time - time.time()))
 
 
 class PushLimits:

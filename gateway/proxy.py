@@ -1,45 +1,44 @@
 """Routing `/api/<service>/...` to the service's replicas: streamed both ways, retried safely.
 
-`install_routing(app, settings)` adds the edge check (tokens, rate limits) and one route per
-service; `close_routing(app)` closes the pooled client at shutdown.
+`install_routing(app, settings)` adds the edge check (tokens, rate limits) and the proxy, a
+pure ASGI layer inside it that answers every `/api/<service>/...` request itself (no router,
+no FastAPI request); `close_routing(app)` closes the pooled client at shutdown.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
 
-import anyio
-import httpx
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect
-from starlette.responses import Response, StreamingResponse
-from starlette.types import Receive, Scope, Send
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.config import Settings
 from gateway.edge import EdgeGuard, path_pattern
+from gateway.edge import client_ip as peer_ip
 from gateway.headers import SecurityHeaders
 from gateway.limits import RateLimits
-from gateway.upstreams import replica_pools
+from gateway.relay import (
+    BodyTooLarge,
+    LimitedBody,
+    RawHeaders,
+    Routing,
+    end_to_end,
+    request_body,
+)
 from kit.deps import install_token_verifier
 from kit.logging import request_id_var
 from kit.problems import problem
 from kit.tracing import current_traceparent
 from kit.uploads import MIB, MULTIPART_SLACK
 
-log = logging.getLogger("gateway.proxy")
-
 METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
-# Safe to send to another replica after a connection error; POST and PATCH never are.
-IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-# Below uvicorn's default --timeout-keep-alive (5 s), which every service runs with.
-UPSTREAM_KEEPALIVE_SECONDS = 4.0
-# Long-lived event streams: no read timeout, the upstream may stay quiet between events.
-STREAM_PATHS = frozenset({"/api/notices/inbox/stream", "/api/inbox/stream"})
-
 # Resources a service serves under their own top-level prefix, path unchanged upstream:
 # /api/activities/... and /api/inbox/... are the notices service's (issue 11's fixed paths).
 ALIASES: dict[str, str] = {"activities": "notices", "inbox": "notices"}
@@ -59,27 +58,9 @@ def body_limit(method: str, path: str, default: int) -> int:
     return next((n for m, p, n in UPLOADS if m == method and p.fullmatch(path)), default)
 
 
-# RFC 9110 §7.6.1: these describe one connection, not the message, so never cross the proxy.
-HOP_BY_HOP = frozenset(
-    {b"connection", b"keep-alive", b"te", b"trailer", b"transfer-encoding", b"upgrade"}
-)
-# Set afresh on the way up; the gateway's own server adds Date, Server and the request id.
+# Set afresh on the way up (the way down: gateway.relay.REPLACED_DOWN).
 REPLACED_UP = frozenset({b"host", b"x-request-id", b"traceparent", b"x-forwarded-for"})
-REPLACED_DOWN = frozenset({b"date", b"server", b"x-request-id"})
 TRACEPARENT = re.compile(r"^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$")
-
-RawHeaders = list[tuple[bytes, bytes]]
-
-
-def end_to_end(headers: Iterable[tuple[bytes, bytes]]) -> RawHeaders:
-    """The headers minus hop-by-hop ones, Proxy-* ones and those `Connection` names."""
-    pairs = [(k.lower(), v) for k, v in headers]
-    named = {t.strip() for k, v in pairs if k == b"connection" for t in v.lower().split(b",")}
-    return [
-        (k, v)
-        for k, v in pairs
-        if k not in HOP_BY_HOP and k not in named and not k.startswith(b"proxy-")
-    ]
 
 
 def upstream_headers(
@@ -109,200 +90,15 @@ def forwarded_for(headers: Iterable[tuple[bytes, bytes]], client_ip: str) -> str
     return ", ".join(hops)
 
 
-class BodyTooLarge(Exception):
-    """The request body went past max_body_bytes while streaming."""
-
-
 def declared_too_large(headers: Iterable[tuple[bytes, bytes]], limit: int) -> bool:
     """True if Content-Length already says the body is over the limit (or is not a number)."""
     length = {k.lower(): v for k, v in headers}.get(b"content-length")
     return length is not None and (not length.isdigit() or int(length) > limit)
 
 
-class LimitedBody:
-    """A request body streamed up, refused past `limit` bytes; remembers whether it started."""
-
-    def __init__(self, chunks: AsyncIterator[bytes], limit: int) -> None:
-        self._chunks = chunks
-        self._limit = limit
-        self.started = False
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        self.started = True
-        seen = 0
-        async for chunk in self._chunks:
-            seen += len(chunk)
-            if seen > self._limit:
-                raise BodyTooLarge
-            yield chunk
-
-
 def has_body(headers: Iterable[tuple[bytes, bytes]]) -> bool:
     present = {k.lower(): v for k, v in headers}
     return b"transfer-encoding" in present or present.get(b"content-length", b"0") != b"0"
-
-
-class UpstreamResponse(StreamingResponse):
-    """The upstream's answer streamed down as it arrives; the upstream is closed however it ends."""
-
-    def __init__(self, upstream: httpx.Response) -> None:
-        super().__init__(upstream.aiter_raw(), status_code=upstream.status_code)
-        self.raw_headers = [
-            (k, v) for k, v in end_to_end(upstream.headers.raw) if k not in REPLACED_DOWN
-        ]
-        self._upstream = upstream
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        except ClientDisconnect:
-            # ASGI 2.4 servers report a client that hung up mid-stream this way: no one is
-            # left to answer, so there is nothing to do but let the upstream go.
-            log.debug("client left mid-stream")
-        finally:
-            # Shielded: a client that hung up cancels us, and the connection must still go back.
-            with anyio.CancelScope(shield=True):
-                await self._upstream.aclose()
-
-
-class Routing:
-    """The pooled client and the replica pools; forwards one request to one service."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.pools = replica_pools(
-            {name: settings.urls_of(name) for name in settings.service_urls},
-            cooldown_seconds=settings.replica_cooldown_seconds,
-        )
-        # No cap on open connections: event streams hold theirs for hours and must not starve
-        # ordinary calls; idle keep-alive connections are what the pool bounds. An idle
-        # connection is dropped here before the service's uvicorn closes it (its keep-alive
-        # timeout is 5 s): reusing one the service has just closed answered 502 under load.
-        self.client = httpx.AsyncClient(
-            limits=httpx.Limits(
-                max_connections=None,
-                max_keepalive_connections=200,
-                keepalive_expiry=UPSTREAM_KEEPALIVE_SECONDS,
-            ),
-            trust_env=False,
-        )
-
-    def timeout(self, request: Request) -> httpx.Timeout:
-        streaming = request.url.path in STREAM_PATHS or "text/event-stream" in request.headers.get(
-            "accept", ""
-        )
-        return httpx.Timeout(
-            self.settings.upstream_timeout_seconds,
-            connect=self.settings.upstream_connect_timeout_seconds,
-            read=None if streaming else self.settings.upstream_timeout_seconds,
-        )
-
-    async def forward(
-        self, service: str, request: Request, *, upstream_path: bytes | None = None
-    ) -> Response:
-        """`upstream_path` replaces the request's path upstream (its query is kept)."""
-        raw = request.headers.raw
-        limit = body_limit(request.method, request.url.path, self.settings.max_body_bytes)
-        if declared_too_large(raw, limit):
-            return _too_large(limit)
-        body = LimitedBody(request.stream(), limit) if has_body(raw) else None
-        headers = upstream_headers(
-            raw,
-            request_id=request_id_var.get() or uuid.uuid4().hex,
-            client_ip=request.client.host if request.client else "unknown",
-        )
-        try:
-            return await self._send(service, request, headers, body, upstream_path)
-        except BodyTooLarge:
-            return _too_large(limit)
-        except ClientDisconnect:
-            return problem(400, detail="客户端已断开")
-
-    async def _send(
-        self,
-        service: str,
-        request: Request,
-        headers: RawHeaders,
-        body: LimitedBody | None,
-        upstream_path: bytes | None = None,
-    ) -> Response:
-        pool = self.pools[service]
-        replicas = pool.attempt_order()
-        if request.method not in IDEMPOTENT:
-            replicas = replicas[:1]
-        timeout = self.timeout(request).as_dict()
-        refused: httpx.TransportError | None = None
-        for base in replicas:
-            if body is not None and body.started:
-                break  # a body already on its way is never sent twice
-            outgoing = httpx.Request(
-                request.method,
-                _target(base, request.scope, upstream_path),
-                headers=headers,
-                content=body,
-                extensions={"timeout": timeout},
-            )
-            try:
-                upstream = await self.client.send(outgoing, stream=True)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                pool.refused(base)
-                log.warning("replica refused", extra={"service": service, "replica": base})
-                refused = exc
-                continue
-            except httpx.TransportError as exc:
-                return _failed(service, base, exc)
-            pool.answered(base)
-            return UpstreamResponse(upstream)
-        return _failed(service, replicas[-1], refused)
-
-
-def _target(base: str, scope: Scope, upstream_path: bytes | None = None) -> httpx.URL:
-    """The upstream URL: the request's path (or `upstream_path`) and query exactly as the
-    client encoded them."""
-    url = httpx.URL(base)
-    path = upstream_path or scope.get("raw_path") or scope["path"].encode()
-    query = scope.get("query_string", b"")
-    return url.copy_with(
-        raw_path=url.raw_path.rstrip(b"/") + path + (b"?" + query if query else b"")
-    )
-
-
-def _too_large(limit: int) -> Response:
-    return problem(413, detail=f"请求体不能超过 {limit} 字节")
-
-
-def _failed(service: str, replica: str, exc: httpx.TransportError | None) -> Response:
-    """502 when the service is unreachable, 504 when it is too slow to connect or answer."""
-    log.warning(
-        "upstream failed", extra={"service": service, "replica": replica, "error": repr(exc)}
-    )
-    if isinstance(exc, httpx.TimeoutException):
-        return problem(504, title="上游服务超时", detail=f"{service} 未能及时响应")
-    return problem(502, detail=f"{service} 暂时无法访问")
-
-
-def routing_router(services: Iterable[str]) -> APIRouter:
-    """One catch-all route per known service, kept out of the OpenAPI document."""
-    router = APIRouter(include_in_schema=False)
-    for name in services:
-        router.add_api_route(
-            f"/api/{name}/{{path:path}}", _forwarder(name), methods=METHODS, name=f"proxy_{name}"
-        )
-        # The service's root too (POST/GET /api/petitions): else it answers a slash redirect.
-        router.add_api_route(
-            f"/api/{name}", _forwarder(name), methods=METHODS, name=f"proxy_{name}_root"
-        )
-    for alias, service in ALIASES.items():
-        if service in services:
-            for template in (f"/api/{alias}", f"/api/{alias}/{{path:path}}"):
-                router.add_api_route(
-                    template, _forwarder(service), methods=METHODS, name=f"proxy_{alias}"
-                )
-    if "petitions" in services:
-        router.add_api_route(
-            OPEN311_PREFIX + "{path:path}", forward_open311, methods=METHODS, name="open311"
-        )
-    return router
 
 
 # Open311 GeoReport v2's public door: /open311/v2/... is the petitions service's
@@ -317,18 +113,113 @@ def open311_path(scope: Scope) -> bytes:
     return OPEN311_UPSTREAM + raw.removeprefix(OPEN311_PREFIX.encode())
 
 
-async def forward_open311(request: Request) -> Response:
-    routing: Routing = request.app.state.routing
-    return await routing.forward("petitions", request, upstream_path=open311_path(request.scope))
+@dataclass(frozen=True)
+class ProxiedRoute:
+    """Where a request goes; `path` is its template, the label the request metrics use."""
+
+    path: str
+    service: str
+    open311: bool = False
 
 
-def _forwarder(service: str) -> Callable[[Request], Awaitable[Response]]:
-    # A closure, not a defaulted parameter: FastAPI would read that from the query string.
-    async def forward(request: Request) -> Response:
-        routing: Routing = request.app.state.routing
-        return await routing.forward(service, request)
+class ProxyTable:
+    """`/api/<service>` and everything below it, the aliases, and Open311's door."""
 
-    return forward
+    def __init__(self, services: Iterable[str]) -> None:
+        names = set(services)
+        prefixes = {name: name for name in names}
+        prefixes.update({a: s for a, s in ALIASES.items() if s in names})
+        # The service's root too (POST/GET /api/petitions), not only what is below it.
+        self._routes = {
+            prefix: (
+                ProxiedRoute(f"/api/{prefix}", service),
+                ProxiedRoute(f"/api/{prefix}/{{path:path}}", service),
+            )
+            for prefix, service in prefixes.items()
+        }
+        self._open311 = (
+            ProxiedRoute(OPEN311_PREFIX + "{path:path}", "petitions", open311=True)
+            if "petitions" in names
+            else None
+        )
+
+    def route(self, path: str) -> ProxiedRoute | None:
+        if path.startswith("/api/"):
+            prefix, below, _ = path[5:].partition("/")
+            routes = self._routes.get(prefix)
+            return None if routes is None else routes[1 if below else 0]
+        if path.startswith(OPEN311_PREFIX):
+            return self._open311
+        return None
+
+
+class Forwarder(Protocol):
+    async def forward(
+        self,
+        service: str,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        headers: RawHeaders,
+        body: LimitedBody | None,
+        upstream_path: bytes | None = None,
+    ) -> None: ...
+
+
+class ProxyDispatch:
+    """Pure ASGI: a proxied request is forwarded here, anything else goes on to the app."""
+
+    def __init__(
+        self, app: ASGIApp, *, routing: Forwarder, services: Iterable[str], max_body_bytes: int
+    ) -> None:
+        self.app = app
+        self.routing = routing
+        self.table = ProxyTable(services)
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = self.table.route(scope["path"]) if scope["type"] == "http" else None
+        if route is None:
+            await self.app(scope, receive, send)
+            return
+        scope["route"] = route
+        if scope["method"] not in METHODS:
+            answer = problem(405, headers={"Allow": ", ".join(METHODS)})
+            await answer(scope, receive, send)
+            return
+        await self.forward(route, scope, receive, send)
+
+    async def forward(
+        self, route: ProxiedRoute, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        raw: RawHeaders = scope["headers"]
+        limit = body_limit(scope["method"], scope["path"], self.max_body_bytes)
+        if declared_too_large(raw, limit):
+            await _too_large(limit)(scope, receive, send)
+            return
+        body = LimitedBody(request_body(receive), limit) if has_body(raw) else None
+        headers = upstream_headers(
+            raw, request_id=request_id_var.get() or uuid.uuid4().hex, client_ip=peer_ip(scope)
+        )
+        try:
+            await self.routing.forward(
+                route.service,
+                scope,
+                receive,
+                send,
+                headers=headers,
+                body=body,
+                upstream_path=open311_path(scope) if route.open311 else None,
+            )
+        except BodyTooLarge:
+            await _too_large(limit)(scope, receive, send)
+        except ClientDisconnect:
+            await problem(400, detail="客户端已断开")(scope, receive, send)
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return problem(413, detail=f"请求体不能超过 {limit} 字节")
 
 
 def install_routing(app: FastAPI, settings: Settings) -> None:
@@ -345,11 +236,19 @@ def install_routing(app: FastAPI, settings: Settings) -> None:
         EdgeGuard, limits=RateLimits.from_settings(settings), metrics_token=metrics_token
     )
     app.user_middleware.append(guard)
+    # Inside the guard: only requests it let through are forwarded.
+    app.user_middleware.append(
+        Middleware(
+            ProxyDispatch,
+            routing=routing,
+            services=list(routing.pools),
+            max_body_bytes=settings.max_body_bytes,
+        )
+    )
     app.user_middleware.insert(0, Middleware(SecurityHeaders))  # outermost: on every answer
-    app.include_router(routing_router(routing.pools))
 
 
 async def close_routing(app: FastAPI) -> None:
     routing: Routing | None = getattr(app.state, "routing", None)
     if routing is not None:
-        await routing.client.aclose()
+        await routing.close()

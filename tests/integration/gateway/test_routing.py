@@ -37,6 +37,7 @@ class Upstreams:
 
     calls: list[dict[str, Any]] = field(default_factory=list)
     gate: asyncio.Event = field(default_factory=asyncio.Event)
+    streams_ended: list[str] = field(default_factory=list)  # tags of streams that stopped
 
     def tagged(self, tag: str) -> list[dict[str, Any]]:
         return [c for c in self.calls if c["tag"] == tag]
@@ -88,15 +89,34 @@ def upstream_app(replica: str, seen: Upstreams) -> FastAPI:
         await asyncio.sleep(3)
         return {"late": "yes"}
 
+    @router.get("/api/{service}/cookie")
+    async def cookie(request: Request) -> Response:
+        await record(request)
+        return Response(headers={"Set-Cookie": "session=someone-elses; Path=/"})
+
+    @router.get("/api/{service}/stall")
+    async def stall(request: Request) -> StreamingResponse:
+        await record(request)
+
+        async def part() -> AsyncIterator[bytes]:
+            yield b"x" * 10
+            await asyncio.sleep(3)
+            yield b"x" * 90
+
+        return StreamingResponse(part(), headers={"Content-Length": "100"})
+
     @router.get("/api/{service}/inbox/stream")
     @router.get("/api/{service}/feed")
     async def stream(request: Request) -> StreamingResponse:
         await record(request)
 
         async def events() -> AsyncIterator[bytes]:
-            yield b"data: first\n\n"
-            await asyncio.wait_for(seen.gate.wait(), timeout=10)
-            yield b"data: second\n\n"
+            try:
+                yield b"data: first\n\n"
+                await asyncio.wait_for(seen.gate.wait(), timeout=10)
+                yield b"data: second\n\n"
+            finally:
+                seen.streams_ended.append(request.query_params.get("t", ""))
 
         return StreamingResponse(events(), media_type="text/event-stream")
 
@@ -242,6 +262,26 @@ async def test_slow_upstream_answers_504_within_the_read_timeout(stack, client):
     assert UPSTREAM_TIMEOUT <= elapsed < UPSTREAM_TIMEOUT + 1.0
 
 
+async def test_answer_that_stalls_before_its_declared_end_is_504_within_the_read_timeout(
+    stack, client
+):
+    started = time.perf_counter()
+    answer = await client.get("/api/points/stall", headers=stack.token())
+    assert answer.status_code == 504 and answer.headers["content-type"] == PROBLEM
+    assert time.perf_counter() - started < UPSTREAM_TIMEOUT + 1.0
+
+
+async def test_a_cookie_an_upstream_sets_goes_to_its_client_and_no_one_else(stack, client):
+    answer = await client.get("/api/points/cookie", headers=stack.token())
+    assert answer.headers["set-cookie"].startswith("session=someone-elses")
+    # The next request is another person's, from another browser. (aiohttp's default jar
+    # already ignores cookies of IP hosts like these; the k8s upstreams are host names.)
+    client.cookies.clear()
+    t = tag()
+    await client.get(f"/api/points/echo?t={t}", headers=stack.token("person-2"))
+    assert "cookie" not in stack.upstreams.tagged(t)[0]["headers"]
+
+
 async def test_unknown_service_is_404(stack, client):
     answer = await client.get("/api/nosuch/echo", headers=stack.token())
     assert answer.status_code == 404 and answer.headers["content-type"] == PROBLEM
@@ -295,6 +335,17 @@ async def test_event_stream_arrives_incrementally_without_a_read_timeout(
         stack.upstreams.gate.set()
         rest = b"".join([chunk async for chunk in chunks])
     assert rest == b"data: second\n\n"
+
+
+async def test_event_stream_upstream_is_let_go_when_the_client_leaves(stack, client):
+    stack.upstreams.gate.clear()
+    t = tag()
+    async with client.stream("GET", f"/api/notices/inbox/stream?t={t}", headers=stack.token()) as s:
+        assert await asyncio.wait_for(anext(s.aiter_raw()), timeout=2) == b"data: first\n\n"
+    deadline = time.monotonic() + 3  # well before the upstream's own 10 s would end it
+    while t not in stack.upstreams.streams_ended and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert t in stack.upstreams.streams_ended
 
 
 async def test_non_public_route_without_a_token_is_401_before_any_service(stack, client):

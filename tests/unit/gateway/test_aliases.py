@@ -6,25 +6,36 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.types import Receive, Scope, Send
 
-from gateway.proxy import STREAM_PATHS, routing_router
+from gateway.proxy import ProxyDispatch
+from gateway.relay import STREAM_PATHS
 
 
 class RecordingRouting:
     """Stands in for the pooled client: answers which service a request was sent to."""
 
-    async def forward(self, service: str, request: Request, **_: Any) -> JSONResponse:
-        return JSONResponse({"service": service, "path": request.url.path})
+    async def forward(
+        self, service: str, scope: Scope, receive: Receive, send: Send, **_: Any
+    ) -> None:
+        answer = JSONResponse({"service": service, "path": scope["path"]})
+        await answer(scope, receive, send)
+
+
+def proxying(services: list[str]) -> httpx.AsyncClient:
+    """A client of an app that proxies `services` and has no route of its own."""
+    app = FastAPI()
+    app.add_middleware(
+        ProxyDispatch, routing=RecordingRouting(), services=services, max_body_bytes=1024
+    )
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw")
 
 
 @pytest.fixture
 async def client():
-    app = FastAPI()
-    app.state.routing = RecordingRouting()
-    app.include_router(routing_router(["identity", "notices", "points"]))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as c:
+    async with proxying(["identity", "notices", "points"]) as c:
         yield c
 
 
@@ -52,12 +63,22 @@ async def test_a_service_keeps_its_own_prefix(client):
 
 
 async def test_aliases_of_a_service_that_is_not_routed_are_404():
-    app = FastAPI()
-    app.state.routing = RecordingRouting()
-    app.include_router(routing_router(["points"]))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gw") as c:
+    async with proxying(["points"]) as c:
         assert (await c.get("/api/activities")).status_code == 404
+        assert (await c.get("/api/notices/x")).status_code == 404
+
+
+async def test_a_service_root_is_proxied_but_a_longer_name_is_not(client):
+    assert (await client.post("/api/points")).json()["service"] == "points"
+    assert (await client.get("/api/points/")).json()["service"] == "points"
+    assert (await client.get("/api/pointsx/y")).status_code == 404
+
+
+async def test_a_method_the_proxy_does_not_carry_is_405_problem(client):
+    answer = await client.request("TRACE", "/api/points/accounts/me")
+    assert answer.status_code == 405
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "GET" in answer.headers["allow"]
 
 
 def test_the_inbox_stream_has_no_read_timeout_under_either_path():

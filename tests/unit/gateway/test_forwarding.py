@@ -6,14 +6,8 @@ import re
 
 import pytest
 
-from gateway.proxy import (
-    BodyTooLarge,
-    LimitedBody,
-    declared_too_large,
-    end_to_end,
-    has_body,
-    upstream_headers,
-)
+from gateway.proxy import declared_too_large, has_body, upstream_headers
+from gateway.relay import BodyTooLarge, LimitedBody, end_to_end
 
 TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 

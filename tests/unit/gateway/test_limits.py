@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from gateway.limits import RateLimits, async_storage_uri
+from limits import parse
+
+from gateway.limits import LocalWindows, RateLimits, async_storage_uri
 
 
 def limits(**overrides: str) -> RateLimits:
@@ -64,7 +66,7 @@ async def test_a_failing_storage_lets_requests_through(caplog, monkeypatch):
     async def broken(*args: object) -> bool:
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(rl._limiter, "hit", broken)
+    monkeypatch.setattr(rl._windows, "wait", broken)
     assert await rl.retry_after(throttle="standard", ip="1.1.1.1", person=None) is None
     assert "rate limit storage failed" in caplog.text
 
@@ -78,3 +80,35 @@ async def test_open311_posts_have_their_own_per_ip_window_on_top():
     # Another partner's server is not held back, nor this address's ordinary calls.
     assert await rl.retry_after(throttle="open311", ip="2.2.2.2", person=None) is None
     assert await rl.retry_after(throttle="standard", ip="1.1.1.1", person=None) is None
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_moving_window_lets_a_request_through_once_the_oldest_leaves_it():
+    clock, item = Clock(), parse("2/minute")
+    windows = LocalWindows(clock=clock)
+    assert await windows.wait(item, "person", "p-1") is None
+    clock.now += 30
+    assert await windows.wait(item, "person", "p-1") is None
+    assert await windows.wait(item, "person", "p-1") == 30  # the first leaves at 160
+    clock.now += 30
+    assert await windows.wait(item, "person", "p-1") is None
+    assert await windows.wait(item, "person", "p-1") == 30  # refused requests are not counted
+
+
+async def test_keys_whose_window_emptied_are_swept_away():
+    clock, item = Clock(), parse("2/minute")
+    windows = LocalWindows(clock=clock, sweep_seconds=10)
+    for person in ("p-1", "p-2"):
+        await windows.wait(item, "person", person)
+    clock.now += 50
+    await windows.wait(item, "person", "p-1")
+    clock.now += 20  # p-2's one request left its window; p-1's second has not
+    await windows.wait(item, "person", "p-3")
+    assert {key[3] for key in windows._counted} == {"p-1", "p-3"}

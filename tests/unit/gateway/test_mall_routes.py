@@ -3,17 +3,14 @@ upload limit, and the home screen's pickup section reads the resident's confirme
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 
 from gateway.bff import SECTIONS
 from gateway.config import Settings
 from gateway.edge import public_route
-from gateway.proxy import body_limit, routing_router
+from gateway.proxy import body_limit
+from tests.unit.gateway.test_aliases import proxying
 
 DEFAULT = 2 * 1024 * 1024
 FIVE_MB = 5 * 1024 * 1024
@@ -40,17 +37,9 @@ MALL_ROUTES = [
 ]
 
 
-class RecordingRouting:
-    async def forward(self, service: str, request: Request, **_: Any) -> JSONResponse:
-        return JSONResponse({"service": service, "path": request.url.path})
-
-
 @pytest.mark.parametrize(("method", "path"), MALL_ROUTES)
 async def test_every_mall_route_reaches_the_mall_and_needs_a_token(method, path):
-    app = FastAPI()
-    app.state.routing = RecordingRouting()
-    app.include_router(routing_router(["identity", "mall"]))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as c:
+    async with proxying(["identity", "mall"]) as c:
         answer = await c.request(method, path)
     assert answer.json() == {"service": "mall", "path": path}
     assert public_route(method, path) is None

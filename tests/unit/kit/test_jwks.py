@@ -245,3 +245,88 @@ async def test_key_withdrawn_from_the_jwks_is_refused_once_the_cache_expires(ide
     clock.advance(301)
     await refused(verifier, identity.issue("es-1"))
     assert identity.fetches == 2
+
+
+class CountingDecode:
+    """jwt.decode, counting the signature checks the verifier makes."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._decode = jwt.decode
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self._decode(*args, **kwargs)
+
+
+@pytest.fixture
+def decode(monkeypatch: pytest.MonkeyPatch) -> CountingDecode:
+    counting = CountingDecode()
+    monkeypatch.setattr("kit.jwks.jwt.decode", counting)
+    return counting
+
+
+async def test_a_token_verified_once_is_answered_from_memory(identity, decode):
+    verifier, token = identity.verifier(), identity.issue("ed-1")
+    first = await verifier.verify(token)
+    first["facts"] = "added by a caller"  # a copy: what a caller adds is not remembered
+    again = await verifier.verify(token)
+    assert decode.calls == 1 and again["sub"] == "person-1" and "facts" not in again
+
+
+async def test_a_remembered_token_is_refused_once_past_its_expiry_and_leeway(identity, decode):
+    wall = FakeClock()
+    wall.now = time.time()
+    verifier = TokenVerifier(
+        jwks_url=JWKS_URL,
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        client=httpx.AsyncClient(transport=httpx.MockTransport(identity.handler)),
+        clock=FakeClock(),
+        wall_clock=wall,
+    )
+    token = identity.issue("ed-1", exp=int(wall.now) + 60)
+    await verifier.verify(token)
+    wall.advance(60 + 29)  # within the 30 s leeway: still remembered
+    assert (await verifier.verify(token))["sub"] == "person-1" and decode.calls == 1
+    wall.advance(2)
+    await verifier.verify(token)  # no longer remembered: checked by the library again
+    assert decode.calls == 2
+
+
+async def test_a_remembered_token_is_checked_again_after_the_jwks_is_refetched(identity, decode):
+    clock = FakeClock()
+    verifier = identity.verifier(clock)
+    token = identity.issue("ed-1")
+    await verifier.verify(token)
+    identity.published = [k for k in identity.published if k["kid"] != "ed-1"]
+    clock.advance(301)
+    await refused(verifier, token)
+
+
+async def test_refusals_are_never_remembered(identity, decode):
+    verifier = identity.verifier()
+    header, _, signature = identity.issue("ed-1").split(".")
+    forged = f"{header}.{b64(json.dumps(claims(sub='x')).encode())}.{signature}"
+    for _ in range(2):
+        await refused(verifier, forged)
+    assert decode.calls == 2
+
+
+async def test_remembered_tokens_are_bounded_least_recently_used_first(identity, decode):
+    verifier = TokenVerifier(
+        jwks_url=JWKS_URL,
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        client=httpx.AsyncClient(transport=httpx.MockTransport(identity.handler)),
+        clock=FakeClock(),
+        cache_size=2,
+    )
+    a, b, c = (identity.issue("ed-1", sub=s) for s in ("a", "b", "c"))
+    for token in (a, b, a, c):  # c pushes out b, the least recently used
+        await verifier.verify(token)
+    assert decode.calls == 3
+    await verifier.verify(a)
+    assert decode.calls == 3
+    await verifier.verify(b)
+    assert decode.calls == 4
