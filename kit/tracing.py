@@ -1,9 +1,9 @@
 """OpenTelemetry tracing, off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
 
 On, a process exports its spans over OTLP (http/protobuf) and instruments FastAPI, httpx,
-asyncpg and aiokafka; the trace crosses Kafka in each CloudEvent's `traceparent` extension
-(stamped by kit.outbox from the span current when an event is staged, read back by the
-consumer runner, which handles each event in a child span of it). Off, nothing is patched,
+aiohttp's client, asyncpg and aiokafka; the trace crosses Kafka in each CloudEvent's
+`traceparent` extension (stamped by kit.outbox from the span current when an event is staged,
+read back by the consumer runner, which handles each event in a child span of it). Off, nothing is patched,
 no middleware is added and every function here returns at its first line.
 """
 
@@ -52,6 +52,7 @@ def configure(service: str) -> None:
     if _tracer is not None or not os.environ.get(ENDPOINT_ENV):
         return
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
     from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
     from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
@@ -66,6 +67,7 @@ def configure(service: str) -> None:
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
     HTTPXClientInstrumentor().instrument()
+    AioHttpClientInstrumentor().instrument()  # the gateway's upstream client (gateway/relay.py)
     AsyncPGInstrumentor().instrument()  # type: ignore[no-untyped-call]
     AIOKafkaInstrumentor().instrument()
     _tracer = trace.get_tracer("kit")

@@ -112,6 +112,35 @@ async def test_one_trace_runs_from_the_push_through_points_to_notices(
     assert {service for service, _ in in_trace} >= {"gateway", "points", "notices"}
 
 
+async def test_a_proxied_request_continues_the_callers_trace_into_the_service(
+    scene: Scene, platform: Platform, traces: Receiver
+):
+    """A read through the gateway's proxy (its aiohttp client) with the caller's traceparent:
+    the gateway's server and client spans and points' server span share the caller's trace."""
+    await scene.register("13700000009", "孙九")
+    me = await scene.login("13700000009")
+    trace = uuid.uuid4().hex
+    caller = {**me, "traceparent": f"00-{trace}-{uuid.uuid4().hex[:16]}-01"}
+    assert (await scene.gw.get("/api/points/accounts/me", headers=caller)).status_code in (200, 404)
+
+    async def both() -> bool:
+        services = {s.service for s in traces.spans if s.trace_id == trace}
+        return services >= {"gateway", "points"}
+
+    found = await eventually(both, within=15)
+    in_trace = sorted((s.service, s.name) for s in traces.spans if s.trace_id == trace)
+    assert found, f"the caller's trace did not reach points through the proxy: {in_trace}"
+    upstream = f"http://127.0.0.1:{platform.ports['points']}/api/points/accounts/me"
+    calls = [
+        s
+        for s in traces.spans
+        if s.trace_id == trace
+        and s.service == "gateway"
+        and s.attributes.get("http.url") == upstream
+    ]
+    assert calls, f"no gateway client span of the call to points: {in_trace}"
+
+
 async def test_the_same_push_three_times_is_credited_once_and_a_bad_one_is_reported(
     scene: Scene,
 ):
