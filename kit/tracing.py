@@ -3,8 +3,8 @@
 On, a process exports its spans over OTLP (http/protobuf) and instruments FastAPI, httpx,
 aiohttp's client, asyncpg and aiokafka; the trace crosses Kafka in each CloudEvent's
 `traceparent` extension (stamped by kit.outbox from the span current when an event is staged,
-read back by the consumer runner, which handles each event in a child span of it). Off, nothing is patched,
-no middleware is added and every function here returns at its first line.
+read back by the consumer runner, which handles each event in a child span of it). Off,
+nothing is patched, no middleware is added and every function here returns at its first line.
 """
 
 from __future__ import annotations

@@ -92,7 +92,12 @@ async def test_a_signed_volunteer_push_through_the_gateway_becomes_an_award(
             if available == 5:
                 break
             await asyncio.sleep(0.3)
-        assert available == 5, f"available {available} after {CREDIT_WITHIN} s"
+        if available != 5:
+            logs = await platform.containers.logs(platform.containers.name("points"))
+            raise AssertionError(
+                f"available {available} after {CREDIT_WITHIN} s (last answer"
+                f" {account.status_code} {account.text[:200]}); points' last lines:\n{logs}"
+            )
         print(f"\n[images] push → points visible in {time.monotonic() - started:.2f} s")
         postings = (await gw.get("/api/points/accounts/me/postings", headers=me)).json()
         assert postings["items"][0]["source_type"] == "volunteer"
