@@ -3,9 +3,13 @@ fresh consumer does, batching it as the runner does, and probing a database whil
 
 from __future__ import annotations
 
+import asyncio
 import io
+import json
+import sys
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -20,6 +24,17 @@ def require(complete: bool, what: str) -> None:
     """Refuse to print a figure for work that did not complete: exit non-zero instead."""
     if not complete:
         raise SystemExit(f"benchmark incomplete: {what}; no figure printed")
+
+
+async def load_process(module: str, *args: str) -> dict[str, Any]:
+    """Run a load generator (`python -m module args…`) in its own process: the JSON object on
+    the last line of its output."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", module, *args, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await proc.communicate()
+    require(proc.returncode == 0, f"the load generator exited {proc.returncode}")
+    return dict(json.loads(out.decode().strip().splitlines()[-1]))
 
 
 @dataclass

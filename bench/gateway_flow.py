@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import sys
 import tempfile
 import time
 import uuid
@@ -35,6 +33,7 @@ import httpx
 
 from bench.award_latency import UNTHROTTLED, p1a
 from bench.award_residents import wallets_of
+from bench.common import load_process
 from bench.kit_throughput import raw_consume, require
 from kit.db import asyncpg_dsn
 from kit.phone import phone_hash
@@ -121,9 +120,7 @@ async def sustained(platform: Platform, scene: Scene, backlog: int) -> None:
 
 
 async def load(url: str, token: str, seconds: float) -> dict[str, Any]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
+    return await load_process(
         "bench.http_load",
         url,
         "--header",
@@ -132,11 +129,7 @@ async def load(url: str, token: str, seconds: float) -> dict[str, Any]:
         str(seconds),
         "--concurrency",
         "32",
-        stdout=asyncio.subprocess.PIPE,
     )
-    out, _ = await proc.communicate()
-    require(proc.returncode == 0, f"the load generator exited {proc.returncode}")
-    return dict(json.loads(out.decode().strip().splitlines()[-1]))
 
 
 async def p2(platform: Platform, scene: Scene, seconds: float, rounds: int) -> None:

@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -33,7 +31,7 @@ from typing import Any
 
 import httpx
 
-from bench.common import require
+from bench.common import load_process, require
 from tests.e2e.platform import Platform, start_platform
 from tests.e2e.scene import Scene, fresh_phone, prepare
 
@@ -90,20 +88,9 @@ async def tokens_of(scene: Scene, platform: Platform, count: int) -> list[str]:
 
 
 async def load(url: str, tokens_file: Path, seconds: float) -> dict[str, Any]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bench.token_load",
-        url,
-        "--tokens-file",
-        str(tokens_file),
-        "--seconds",
-        str(seconds),
-        stdout=asyncio.subprocess.PIPE,
+    return await load_process(
+        "bench.token_load", url, "--tokens-file", str(tokens_file), "--seconds", str(seconds)
     )
-    out, _ = await proc.communicate()
-    require(proc.returncode == 0, f"the load generator exited {proc.returncode}")
-    return dict(json.loads(out.decode().strip().splitlines()[-1]))
 
 
 def load_average() -> str:

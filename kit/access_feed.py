@@ -21,7 +21,7 @@ from aiokafka.client import AIOKafkaClient
 from kit.access import ACCESS_CHANGED, AccessOverlay, facts_from_event
 from kit.events import InvalidEvent, parse_event
 from kit.health import Check
-from kit.kafka import client_options
+from kit.kafka import client_options, make_consumer
 from kit.settings import KitSettings
 
 log = logging.getLogger("kit.access")
@@ -61,14 +61,7 @@ class AccessFeed:
                     await asyncio.wait_for(stopping.wait(), self.retry_seconds)
 
     async def _follow(self, stopping: asyncio.Event) -> None:
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap_servers,
-            group_id=None,
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            auto_offset_reset="latest",
-            **client_options(),
-        )
+        consumer = make_consumer(self.bootstrap_servers, None, auto_offset_reset="latest")
         await consumer.start()
         try:
             ends = await self._seek_window(consumer)

@@ -62,8 +62,11 @@ def make_producer(bootstrap_servers: str, **overrides: Any) -> AIOKafkaProducer:
     return AIOKafkaProducer(**options)
 
 
-def make_consumer(bootstrap_servers: str, group_id: str, **overrides: Any) -> AIOKafkaConsumer:
-    """A group member that never auto-commits: offsets follow the database transaction."""
+def make_consumer(
+    bootstrap_servers: str, group_id: str | None, **overrides: Any
+) -> AIOKafkaConsumer:
+    """A consumer that never auto-commits: offsets follow the database transaction. A group
+    member, or with `group_id` None a reader of partitions it assigns itself."""
     options: dict[str, Any] = {
         "bootstrap_servers": bootstrap_servers,
         "group_id": group_id,
