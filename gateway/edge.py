@@ -162,13 +162,15 @@ class EdgeGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        refusal = await self._screen(scope)
+        refusal = await self.screen(scope)
         if refusal is not None:
             await refusal(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
-    async def _screen(self, scope: Scope) -> Response | None:
+    async def screen(self, scope: Scope) -> Response | None:
+        """A refusal to answer with, or None when the request may go on (its caller on
+        `scope["state"]["principal"]`)."""
         method, path = scope["method"], scope["path"]
         if has_dot_segment(path):
             return problem(400, detail="请求路径无效")

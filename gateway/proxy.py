@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.config import Settings
+from gateway.door import Door
 from gateway.edge import EdgeGuard, path_pattern
 from gateway.edge import client_ip as peer_ip
 from gateway.headers import SecurityHeaders
@@ -184,6 +185,10 @@ class ProxyDispatch:
             await self.app(scope, receive, send)
             return
         scope["route"] = route
+        await self.handle(route, scope, receive, send)
+
+    async def handle(self, route: ProxiedRoute, scope: Scope, receive: Receive, send: Send) -> None:
+        """Forward a request the table routed (405 for a method the proxy does not carry)."""
         if scope["method"] not in METHODS:
             answer = problem(405, headers={"Allow": ", ".join(METHODS)})
             await answer(scope, receive, send)
@@ -223,29 +228,39 @@ def _too_large(limit: int) -> JSONResponse:
 
 
 def install_routing(app: FastAPI, settings: Settings) -> None:
-    """Route `/api/<service>/...` through the edge check; call before the app first serves."""
+    """Route `/api/<service>/...` through the edge check; call before the app first serves.
+
+    Proxied requests are answered by the Door, in front of the app's whole middleware stack;
+    the gateway's own routes keep the stack: kit's request ids and metrics, the edge guard
+    (appended, so it sits inside the request-id middleware: refusals carry the id and are
+    counted like any other answer) and the security headers, outermost.
+    """
     if app.middleware_stack is not None:
         raise RuntimeError("install_routing must run before the app starts serving")
     routing = Routing(settings)
     app.state.routing = routing
     install_token_verifier(app, settings)
-    # Appended, so the guard sits inside kit's request-id middleware: refusals carry the id
-    # and are counted in the request metrics like any other answer.
-    metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
-    guard = Middleware(
-        EdgeGuard, limits=RateLimits.from_settings(settings), metrics_token=metrics_token
-    )
-    app.user_middleware.append(guard)
-    # Inside the guard: only requests it let through are forwarded.
-    app.user_middleware.append(
-        Middleware(
-            ProxyDispatch,
+    # One set of windows for both doors: a person's requests count together.
+    limits = RateLimits.from_settings(settings)
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    app.user_middleware.append(Middleware(EdgeGuard, limits=limits, metrics_token=token))
+    app.user_middleware.insert(0, Middleware(SecurityHeaders))  # outermost: on every answer
+    build_stack = app.build_middleware_stack
+
+    def with_door() -> ASGIApp:
+        stack = build_stack()
+        dispatch = ProxyDispatch(
+            stack,
             routing=routing,
             services=list(routing.pools),
             max_body_bytes=settings.max_body_bytes,
         )
-    )
-    app.user_middleware.insert(0, Middleware(SecurityHeaders))  # outermost: on every answer
+        guard = EdgeGuard(stack, limits=limits, metrics_token=token)
+        return Door(stack, dispatch=dispatch, guard=guard, service="gateway")
+
+    # Starlette builds the stack on the first request; the OpenTelemetry instrumentation
+    # wraps this same method the same way.
+    app.build_middleware_stack = with_door  # type: ignore[method-assign]
 
 
 async def close_routing(app: FastAPI) -> None:

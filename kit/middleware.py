@@ -26,7 +26,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_id(scope) or uuid.uuid4().hex
+        request_id = incoming_request_id(scope) or uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -48,9 +48,7 @@ class RequestContextMiddleware:
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
         template = self._route_template(scope)
-        method = scope.get("method", "")
-        metrics.HTTP_REQUESTS.labels(self.service, method, template, str(status)).inc()
-        metrics.HTTP_LATENCY.labels(self.service, method, template).observe(seconds)
+        metrics.observe_request(self.service, scope.get("method", ""), template, status, seconds)
 
     def _route_template(self, scope: Scope) -> str:
         """The matched route's template (bounded label values), with the router's prefix."""
@@ -66,7 +64,8 @@ class RequestContextMiddleware:
         return str(path)
 
 
-def _incoming_id(scope: Scope) -> str | None:
+def incoming_request_id(scope: Scope) -> str | None:
+    """The caller's `X-Request-ID` if it is sane (safe to log and to send on), else None."""
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
             text = str(value.decode("latin-1"))

@@ -1,7 +1,8 @@
 """OpenTelemetry tracing, off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
 
 On, a process exports its spans over OTLP (http/protobuf) and instruments FastAPI, httpx,
-aiohttp's client, asyncpg and aiokafka; the trace crosses Kafka in each CloudEvent's
+asyncpg and aiokafka (the gateway's proxy makes its own server and client spans: `serving`,
+`calling`); the trace crosses Kafka in each CloudEvent's
 `traceparent` extension (stamped by kit.outbox from the span current when an event is staged,
 read back by the consumer runner, which handles each event in a child span of it). Off,
 nothing is patched, no middleware is added and every function here returns at its first line.
@@ -32,6 +33,7 @@ ENDPOINT_ENV = "OTEL_EXPORTER_OTLP_ENDPOINT"
 _NOT_TRACED = "healthz,readyz,metrics"
 
 _OFF: AbstractContextManager[object] = nullcontext()  # reusable: nothing made per call when off
+_NO_CALL_SPAN: AbstractContextManager[None] = nullcontext()
 _tracer: trace.Tracer | None = None  # set by configure() when tracing is on
 # The consumer's span of each event of the batch being applied, by event id (kit.consumer_batch).
 _event_spans: ContextVar[dict[str, Span] | None] = ContextVar("kit_event_spans", default=None)
@@ -52,7 +54,6 @@ def configure(service: str) -> None:
     if _tracer is not None or not os.environ.get(ENDPOINT_ENV):
         return
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-    from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
     from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
     from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
@@ -67,7 +68,6 @@ def configure(service: str) -> None:
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
     HTTPXClientInstrumentor().instrument()
-    AioHttpClientInstrumentor().instrument()  # the gateway's upstream client (gateway/relay.py)
     AsyncPGInstrumentor().instrument()  # type: ignore[no-untyped-call]
     AIOKafkaInstrumentor().instrument()
     _tracer = trace.get_tracer("kit")
@@ -129,6 +129,34 @@ def event_traceparent(envelope: CloudEvent) -> str | None:
 def _parent(traceparent: str | None) -> Context | None:
     remote = parse_traceparent(traceparent)
     return trace.set_span_in_context(trace.NonRecordingSpan(remote)) if remote else None
+
+
+def serving(method: str, route: str, traceparent: str | None) -> AbstractContextManager[object]:
+    """A server span of one request answered outside the FastAPI instrumentation (the
+    gateway's proxy), continuing the caller's traceparent; nothing when off."""
+    if _tracer is None:
+        return _OFF
+    return _tracer.start_as_current_span(
+        f"{method} {route}",
+        context=_parent(traceparent),
+        kind=SpanKind.SERVER,
+        attributes={"http.method": method, "http.route": route},
+    )
+
+
+def calling(method: str, url: str) -> AbstractContextManager[str | None]:
+    """A client span of one outgoing HTTP call made without an instrumented client library;
+    gives the traceparent to send with the call (None when off)."""
+    if _tracer is None:
+        return _NO_CALL_SPAN
+    return _calling(_tracer, method, url)
+
+
+@contextmanager
+def _calling(tracer: trace.Tracer, method: str, url: str) -> Iterator[str]:
+    attributes = {"http.method": method, "http.url": url}
+    with tracer.start_as_current_span(method, kind=SpanKind.CLIENT, attributes=attributes) as span:
+        yield format_traceparent(span.get_span_context())
 
 
 def consuming(envelope: CloudEvent, consumer: str) -> AbstractContextManager[object]:
