@@ -53,7 +53,6 @@ async def relay_answer(
     headers: RawHeaders,
     receive: Receive,
     send: Send,
-    read_timeout: float | None,
 ) -> None:
     """The upstream's answer sent down: whole when small and declared, else streamed as it
     arrives; an answer of unknown length (an event stream) stops when the client leaves.
@@ -67,25 +66,21 @@ async def relay_answer(
     length = content_length(headers)
     if conn.complete or (length is not None and length <= WHOLE_ANSWER_BYTES):
         try:
-            async with asyncio.timeout(read_timeout):
-                body = await conn.read()
-        except (UpstreamError, TimeoutError) as exc:
+            body = await conn.read()
+        except UpstreamError as exc:
             raise NotStarted(exc) from exc
         await send(start)
         await send({"type": "http.response.body", "body": body, "more_body": False})
     elif length is not None:
-        await _pump(conn, start, send, read_timeout)
+        await _pump(conn, start, send)
     else:
-        await _until_done_or_gone(_pump(conn, start, send, read_timeout), receive)
+        await _until_done_or_gone(_pump(conn, start, send), receive)
 
 
-async def _pump(
-    conn: Connection, start: dict[str, object], send: Send, read_timeout: float | None
-) -> None:
+async def _pump(conn: Connection, start: dict[str, object], send: Send) -> None:
     await send(start)
     while True:
-        async with asyncio.timeout(read_timeout):
-            chunk = await conn.chunk()
+        chunk = await conn.chunk()
         if not chunk:
             break
         await send({"type": "http.response.body", "body": chunk, "more_body": True})

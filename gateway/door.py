@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway.edge import EdgeGuard
 from gateway.headers import NO_STORE_PREFIX, secured
 from kit import metrics, tracing
-from kit.logging import mask_query, request_id_var
+from kit.logging import mask_query, new_request_id, request_id_var
 from kit.middleware import incoming_request_id
 from kit.problems import problem
 
@@ -52,7 +51,7 @@ class Door:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = incoming_request_id(scope) or uuid.uuid4().hex
+        request_id = incoming_request_id(scope) or new_request_id()
         token = request_id_var.set(request_id)
         stamp = (b"x-request-id", request_id.encode("latin-1"))
         no_store = scope["path"].startswith(NO_STORE_PREFIX)

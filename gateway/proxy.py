@@ -8,7 +8,6 @@ no FastAPI request); `close_routing(app)` closes the pooled client at shutdown.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -34,7 +33,7 @@ from gateway.relay import (
     request_body,
 )
 from kit.deps import install_token_verifier
-from kit.logging import request_id_var
+from kit.logging import new_request_id, request_id_var
 from kit.problems import problem
 from kit.tracing import current_traceparent
 from kit.uploads import MIB, MULTIPART_SLACK
@@ -205,7 +204,7 @@ class ProxyDispatch:
             return
         body = LimitedBody(request_body(receive), limit) if has_body(raw) else None
         headers = upstream_headers(
-            raw, request_id=request_id_var.get() or uuid.uuid4().hex, client_ip=peer_ip(scope)
+            raw, request_id=request_id_var.get() or new_request_id(), client_ip=peer_ip(scope)
         )
         try:
             await self.routing.forward(

@@ -8,7 +8,6 @@ were most of what the gateway did.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
@@ -25,7 +24,6 @@ from gateway.upstream import (
     Connection,
     Pool,
     UpstreamError,
-    UpstreamTimeout,
     request_head,
     send_body,
 )
@@ -151,7 +149,7 @@ class Routing:
         base, conn, status, answer_headers = found
         pool, _ = self.upstream(base)
         try:
-            await relay_answer(conn, status, answer_headers, receive, send, read_timeout)
+            await relay_answer(conn, status, answer_headers, receive, send)
         except NotStarted as exc:
             await _failed(service, base, exc.error)(scope, receive, send)
         finally:
@@ -218,11 +216,10 @@ class Routing:
         for attempt in (1, 2):
             conn = await pool.acquire(fresh=attempt > 1)
             try:
-                conn.start(head, head_only=method == "HEAD")
+                conn.start(head, head_only=method == "HEAD", read_timeout=read_timeout)
                 if body is not None:
                     await send_body(conn, body, chunked=chunked)
-                async with asyncio.timeout(read_timeout):
-                    status, answer = await conn.head()
+                status, answer = await conn.head()
                 return conn, status, answer
             except UpstreamError:
                 conn.close()
@@ -230,9 +227,6 @@ class Routing:
                 if attempt == 1 and stale and body is None and method in IDEMPOTENT:
                     continue
                 raise
-            except TimeoutError as exc:
-                conn.close()
-                raise UpstreamTimeout(f"{base} did not answer within {read_timeout} s") from exc
             except BaseException:
                 conn.close()
                 raise

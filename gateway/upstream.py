@@ -48,12 +48,17 @@ class Connection(asyncio.Protocol):
     then `read`/`chunk` until the answer is complete."""
 
     def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()  # made by create_connection, in the loop
         self._parser = httptools.HttpResponseParser(self)
         self._transport: asyncio.Transport | None = None
         self._lost: Exception | None = None
         self._writable: asyncio.Future[None] | None = None  # set while writing is paused
         self.idle_since = 0.0
         self.reused = False
+        # The read timeout: one timer per exchange, moved on lazily (see _on_timer).
+        self._read_timeout: float | None = None
+        self._deadline = 0.0
+        self._timer: asyncio.TimerHandle | None = None
         self._reset(head_only=False)
 
     def _reset(self, *, head_only: bool) -> None:
@@ -74,13 +79,15 @@ class Connection(asyncio.Protocol):
         self._transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._lost = exc or ConnectionResetError("the upstream closed the connection")
+        if self._lost is None:
+            self._lost = exc or ConnectionResetError("the upstream closed the connection")
+        self._stop_timer()
         self._wake()
         if self._writable is not None and not self._writable.done():
             self._writable.set_result(None)
 
     def pause_writing(self) -> None:
-        self._writable = asyncio.get_running_loop().create_future()
+        self._writable = self._loop.create_future()
 
     def resume_writing(self) -> None:
         if self._writable is not None and not self._writable.done():
@@ -89,6 +96,8 @@ class Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.answered_bytes = True
+        if self._read_timeout is not None:
+            self._deadline = self._loop.time() + self._read_timeout
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserError as exc:
@@ -119,6 +128,7 @@ class Connection(asyncio.Protocol):
         # Asked now: once the callback returns, the parser is reset for the next answer.
         self._keep_alive = self._parser.should_keep_alive()
         self._complete = True
+        self._stop_timer()
         self._wake()
 
     # the exchange
@@ -131,9 +141,15 @@ class Connection(asyncio.Protocol):
         """Complete, and neither side said the connection ends with this answer."""
         return self.usable and self._complete and self._keep_alive and not self._head_only
 
-    def start(self, head: bytes, *, head_only: bool) -> None:
-        """Begin an exchange by sending the request's head."""
+    def start(self, head: bytes, *, head_only: bool, read_timeout: float | None) -> None:
+        """Begin an exchange by sending the request's head. From then on, an upstream silent
+        for `read_timeout` seconds (None: no limit, event streams) fails it with
+        UpstreamTimeout."""
         self._reset(head_only=head_only)
+        self._read_timeout = read_timeout
+        if read_timeout is not None:
+            self._deadline = self._loop.time() + read_timeout
+            self._timer = self._loop.call_at(self._deadline, self._on_timer)
         self.write(head)
 
     def write(self, data: bytes) -> None:
@@ -166,6 +182,8 @@ class Connection(asyncio.Protocol):
         if self._paused_reading and self._queued < QUEUE_LOW and self._transport is not None:
             self._paused_reading = False
             self._transport.resume_reading()
+            if self._read_timeout is not None:  # the wait was ours, not the upstream's
+                self._deadline = self._loop.time() + self._read_timeout
         return data
 
     async def read(self) -> bytes:
@@ -179,15 +197,18 @@ class Connection(asyncio.Protocol):
         return self._complete
 
     def close(self) -> None:
+        self._stop_timer()
         if self._transport is not None:
             self._transport.close()
         if self._lost is None:
             self._lost = ConnectionResetError("closed by the gateway")
 
     def _wait(self) -> asyncio.Future[None]:
+        if isinstance(self._lost, UpstreamError):
+            raise self._lost
         if self._lost is not None:
             raise UpstreamError("the upstream closed the connection") from self._lost
-        self._waiter = asyncio.get_running_loop().create_future()
+        self._waiter = self._loop.create_future()
         return self._waiter
 
     def _wake(self) -> None:
@@ -195,9 +216,25 @@ class Connection(asyncio.Protocol):
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
+    def _on_timer(self) -> None:
+        """Fail the exchange if the upstream has been silent for the whole timeout; else
+        wait for what is left of it (data moves the deadline on, not the timer: cheaper)."""
+        self._timer = None
+        if self._complete or self._lost is not None or self._read_timeout is None:
+            return
+        if self._loop.time() < self._deadline:
+            self._timer = self._loop.call_at(self._deadline, self._on_timer)
+            return
+        self._fail(UpstreamTimeout(f"no answer within {self._read_timeout} s"))
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
     def _fail(self, exc: Exception) -> None:
-        self.close()
         self._lost = exc
+        self.close()
         self._wake()
 
 

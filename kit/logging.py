@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import random
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -14,6 +15,12 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
 event_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("event_id", default=None)
+
+
+def new_request_id() -> str:
+    """32 hex digits, like uuid4().hex: unique, not secret, so `random` (no system call)."""
+    return f"{random.getrandbits(128):032x}"
+
 
 SENSITIVE_KEYS = frozenset(
     {"phone", "id_number", "password", "token", "secret", "access_token", "refresh_token"}

@@ -61,9 +61,10 @@ async def read_request(reader: asyncio.StreamReader, state: Scripted) -> bytes:
 
 
 @asynccontextmanager
-async def proxied(upstream: str) -> AsyncIterator[httpx.AsyncClient]:
+async def proxied(upstream: str, read_timeout: float = 2) -> AsyncIterator[httpx.AsyncClient]:
     """A client of an app that forwards every request to `upstream` through Routing."""
-    routing = Routing(Settings(service_urls={"points": [upstream]}, upstream_timeout_seconds=2))
+    settings = Settings(service_urls={"points": [upstream]}, upstream_timeout_seconds=read_timeout)
+    routing = Routing(settings)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         body = LimitedBody(request_body(receive), 1 << 24) if has_body(scope["headers"]) else None
@@ -178,3 +179,28 @@ async def test_an_answer_that_is_not_acceptable_http_is_502(reply):
         answer = await client.get("/api/points/x")
     assert answer.status_code == 502
     assert answer.headers["content-type"] == "application/problem+json"
+
+
+async def test_an_answer_trickling_within_the_read_timeout_is_whole_and_silence_is_504():
+    """The read timeout counts silence, not the whole answer: pieces every 0.2 s with a 0.5 s
+    timeout arrive whole (1.2 s in all); an upstream silent for 0.5 s is 504 in about that."""
+
+    async def handler(reader, writer, n):
+        request = await read_request(reader, state)
+        if b"/silent" in request:
+            await reader.read()
+            return
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\n")
+        for piece in b"abcdef":
+            await asyncio.sleep(0.2)
+            writer.write(bytes([piece]))
+            await writer.drain()
+        await reader.read()
+
+    async with scripted(handler) as state, proxied(state.url, read_timeout=0.5) as client:
+        assert (await client.get("/api/points/trickle")).text == "abcdef"
+        started = asyncio.get_running_loop().time()
+        silent = await client.get("/api/points/silent")
+        waited = asyncio.get_running_loop().time() - started
+    assert silent.status_code == 504
+    assert 0.4 < waited < 1.5
