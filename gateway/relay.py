@@ -24,6 +24,7 @@ from gateway.upstream import (
     Connection,
     Pool,
     UpstreamError,
+    UpstreamTimeout,
     request_head,
     send_body,
 )
@@ -221,6 +222,9 @@ class Routing:
                     await send_body(conn, body, chunked=chunked)
                 status, answer = await conn.head()
                 return conn, status, answer
+            except UpstreamTimeout:
+                conn.close()
+                raise  # the service has the request and is slow: never sent twice
             except UpstreamError:
                 conn.close()
                 stale = conn.reused and not conn.answered_bytes

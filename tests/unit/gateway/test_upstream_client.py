@@ -203,4 +203,4 @@ async def test_an_answer_trickling_within_the_read_timeout_is_whole_and_silence_
         silent = await client.get("/api/points/silent")
         waited = asyncio.get_running_loop().time() - started
     assert silent.status_code == 504
-    assert 0.4 < waited < 1.5
+    assert 0.45 < waited < 0.9  # once: a timeout on a kept-alive connection is not retried
