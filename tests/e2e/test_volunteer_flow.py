@@ -115,7 +115,7 @@ async def test_one_trace_runs_from_the_push_through_points_to_notices(
 async def test_a_proxied_request_continues_the_callers_trace_into_the_service(
     scene: Scene, platform: Platform, traces: Receiver
 ):
-    """A read through the gateway's proxy (its aiohttp client) with the caller's traceparent:
+    """A read through the gateway's proxy (its own client spans) with the caller's traceparent:
     the gateway's server and client spans and points' server span share the caller's trace."""
     await scene.register("13700000009", "孙九")
     me = await scene.login("13700000009")
