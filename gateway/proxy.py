@@ -67,24 +67,31 @@ def upstream_headers(
     headers: Iterable[tuple[bytes, bytes]], *, request_id: str, client_ip: str
 ) -> RawHeaders:
     """What goes up: end-to-end headers, the request id, a traceparent, our X-Forwarded-For."""
-    pairs = end_to_end(headers)
-    incoming = dict(pairs)
-    trace = incoming.get(b"traceparent", b"").decode("latin-1")
-    return [(k, v) for k, v in pairs if k not in REPLACED_UP] + [
+    kept: RawHeaders = []
+    trace, chain = "", []
+    for name, value in end_to_end(headers):
+        if name not in REPLACED_UP:
+            kept.append((name, value))
+        elif name == b"traceparent":
+            trace = value.decode("latin-1")
+        elif name == b"x-forwarded-for":
+            chain.append(value.decode("latin-1"))
+    kept += (
         (b"x-request-id", request_id.encode("latin-1")),
         (b"traceparent", (trace if TRACEPARENT.match(trace) else current_traceparent()).encode()),
-        (b"x-forwarded-for", forwarded_for(pairs, client_ip).encode("latin-1")),
-    ]
+        (b"x-forwarded-for", forwarded_for(chain, client_ip).encode("latin-1")),
+    )
+    return kept
 
 
-def forwarded_for(headers: Iterable[tuple[bytes, bytes]], client_ip: str) -> str:
-    """The X-Forwarded-For chain with the client appended, unless it already ends with it.
+def forwarded_for(chain: Iterable[str], client_ip: str) -> str:
+    """The X-Forwarded-For chain (its header values in order) with the client appended,
+    unless it already ends with it.
 
     Behind a load balancer named in uvicorn's --forwarded-allow-ips, uvicorn has already
     taken the client from the chain's end; listing it twice would only confuse readers.
     """
-    chain = b",".join(v for k, v in headers if k == b"x-forwarded-for").decode("latin-1")
-    hops = [h.strip() for h in chain.split(",") if h.strip()]
+    hops = [h.strip() for h in ",".join(chain).split(",") if h.strip()]
     if not hops or hops[-1] != client_ip:
         hops.append(client_ip)
     return ", ".join(hops)

@@ -94,8 +94,27 @@ class _AccessClaims(BaseModel):
     roles: list[_GrantClaim] = []
 
 
+# Principals of tokens seen lately, by token id: a signed token's claims never change, and
+# parsing them is most of what checking a cached token costs. Oldest dropped first.
+_BY_TOKEN_ID: dict[str, Principal] = {}
+PRINCIPALS_REMEMBERED = 8192
+
+
 def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
     """The Principal of a verified access token; claims that break the contract are refused."""
+    jti = claims.get("jti")
+    known = _BY_TOKEN_ID.get(jti) if isinstance(jti, str) else None
+    if known is not None and known.sub == claims.get("sub"):
+        return known
+    principal = _parse_principal(claims)
+    if isinstance(jti, str):
+        if len(_BY_TOKEN_ID) >= PRINCIPALS_REMEMBERED:
+            del _BY_TOKEN_ID[next(iter(_BY_TOKEN_ID))]
+        _BY_TOKEN_ID[jti] = principal
+    return principal
+
+
+def _parse_principal(claims: Mapping[str, Any]) -> Principal:
     try:
         parsed = _AccessClaims.model_validate(dict(claims))
     except ValidationError as exc:

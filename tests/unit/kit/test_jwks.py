@@ -330,3 +330,17 @@ async def test_remembered_tokens_are_bounded_least_recently_used_first(identity,
     assert decode.calls == 3
     await verifier.verify(b)
     assert decode.calls == 4
+
+
+def test_a_token_id_seen_before_gives_its_principal_without_parsing_again():
+    claims = {"sub": "p-1", "jti": uuid.uuid4().hex, "name": "甲", "verified": True, "roles": []}
+    first = principal_from_claims(claims)
+    assert principal_from_claims(dict(claims)) is first
+    # The memo is only ever a shortcut for the same signed token: another person's claims
+    # under the same id (which identity never issues) are parsed on their own.
+    other = principal_from_claims({**claims, "sub": "p-2", "verified": False})
+    assert other.sub == "p-2" and other.verified is False
+    # Claims without a token id are parsed every time.
+    bare = {"sub": "p-3", "name": "乙"}
+    assert principal_from_claims(bare) == principal_from_claims(bare)
+    assert principal_from_claims(bare) is not principal_from_claims(bare)
