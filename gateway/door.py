@@ -5,10 +5,11 @@ stack: the request id, the edge check, the forward, the security headers and the
 each done once, with one wrapper around `send`. Every other request goes on to the app's own
 stack, where kit's and the gateway's middlewares do the same for the gateway's own routes.
 
-Access lines: the service that answers a proxied request logs it under the same request id,
-so the door logs only what the service cannot: its own refusals that matter to operators
-(429, 5xx), 5xx answers, and answers slower than SLOW_SECONDS. Every request is counted in
-`http_requests_total` and `http_request_duration_seconds` either way.
+Access lines (uvicorn's are off in the gateway): the service that answers a proxied request
+logs it under the same request id, so for those the door logs only what matters to operators
+and the service cannot say: 429s, 5xx answers and answers slower than SLOW_SECONDS. The
+gateway's own routes get a line each. Every request is counted in `http_requests_total` and
+`http_request_duration_seconds` either way.
 """
 
 from __future__ import annotations
@@ -46,9 +47,12 @@ class Door:
         self.service = service
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route = self.dispatch.table.route(scope["path"]) if scope["type"] == "http" else None
-        if route is None:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        route = self.dispatch.table.route(scope["path"])
+        if route is None:
+            await self._own_route(scope, receive, send)
             return
         started = time.perf_counter()
         request_id = incoming_request_id(scope) or new_request_id()
@@ -92,6 +96,23 @@ class Door:
                 await refusal(scope, receive, send)
             else:
                 await self.dispatch.handle(route, scope, receive, send)
+
+    async def _own_route(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The gateway's own routes (the home screen, partner pushes, the front ends, probes)
+        go on to the app's stack; each gets its access line, as uvicorn's used to."""
+        started = time.perf_counter()
+        status = 0
+
+        async def noting(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting)
+        finally:
+            self._access_line(scope, status or 500, time.perf_counter() - started)
 
     def _access_line(self, scope: Scope, status: int, seconds: float) -> None:
         query = scope.get("query_string", b"").decode("latin-1")
