@@ -1,5 +1,8 @@
 """problem+json answers, request ids, health and metrics of the kit's web app factory."""
 
+import gc
+
+import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
@@ -105,3 +108,17 @@ def test_readiness_failure_is_503_naming_the_check():
     answer = TestClient(app).get("/readyz")
     assert answer.status_code == 503
     assert answer.json()["checks"] == {"database": "database unreachable"}
+
+
+@pytest.mark.parametrize(("setting", "frozen"), [("1", True), ("0", False)])
+async def test_startup_objects_are_frozen_out_of_the_collectors_sight_unless_turned_off(
+    monkeypatch, setting, frozen
+):
+    monkeypatch.setenv("GC_FREEZE_AFTER_STARTUP", setting)
+    app = create_web_app(service="demo", title="t")
+    gc.unfreeze()
+    try:
+        async with app.router.lifespan_context(app):
+            assert (gc.get_freeze_count() > 0) is frozen
+    finally:
+        gc.unfreeze()
