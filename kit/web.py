@@ -40,6 +40,10 @@ def create_web_app(
         docs_url=f"{prefix}/docs",
         openapi_url=f"{prefix}/openapi.json",
         redoc_url=None,
+        # kit.tracing instruments the app itself when tracing is on; FastAPI's own telemetry
+        # would add a second server span per request and, while off, still asks OpenTelemetry
+        # for its providers (environment lookups) on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=service, api_prefix=prefix)
