@@ -122,6 +122,9 @@ def app_spec(
         f"{module}:create_app",
         "--factory",
         "--no-server-header",
+        # A small answer's head and body in one write (kit/http_server.py).
+        "--http",
+        "kit.http_server:OneWriteHttpTools",
         # Open event streams (the inbox) never end by themselves: cut them after 5 s so the
         # lifespan still stops the relay and consumer cleanly before stop_timeout kills us.
         "--timeout-graceful-shutdown",

@@ -110,6 +110,8 @@ class Platform:
             f"{module}:create_app",
             "--factory",
             "--no-server-header",
+            "--http",
+            "kit.http_server:OneWriteHttpTools",
             "--host",
             "127.0.0.1",
             "--port",
