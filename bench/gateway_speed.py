@@ -14,6 +14,9 @@ served nothing.
 
     python -m bench.gateway_speed --residents 32 --seconds 8 --rounds 4
 
+Before the counted rounds, each side gets one warm-up round (--warmup seconds, 3 by default)
+that is printed and not counted, so neither side pays for the platform's first requests.
+
 Needs DATABASE_URL (`make bench` provides it).
 """
 
@@ -97,6 +100,15 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+async def warm_up(sides: list[Side], tokens_file: Path, seconds: float) -> None:
+    """A round per side that is not counted: the platform's first requests (points' pool
+    filling, the gateway's connections to it, caches) would otherwise fall on whichever side
+    runs first."""
+    for side in sides:
+        r = await load(side.url, tokens_file, seconds)
+        print(f"warm-up {side.name:<7} {r['served'] / r['elapsed']:7.1f} served/s (not counted)")
+
+
 async def measure(
     sides: list[Side], pids: dict[str, int], tokens_file: Path, seconds: float, rounds: int
 ) -> None:
@@ -168,6 +180,8 @@ async def main(args: argparse.Namespace) -> None:
             )
             gateway = Side("gateway", f"{platform.gateway}{PATH}")
             direct = Side("direct", f"{platform.url('points')}{PATH}")
+            if args.warmup > 0:
+                await warm_up([gateway, direct], tokens_file, args.warmup)
             await measure([gateway, direct], pids, tokens_file, args.seconds, args.rounds)
             summary(gateway, direct)
         finally:
@@ -180,4 +194,5 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=8, help="per side and round")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--person-limit", default=MAKE_UP_PERSON_LIMIT)
+    parser.add_argument("--warmup", type=float, default=3, help="seconds per side, not counted")
     asyncio.run(main(parser.parse_args()))
