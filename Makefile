@@ -124,7 +124,7 @@ test: install browsers
 	wait $$k8s || { echo "Kubernetes manifests failed:"; status=1; }; cat .artifacts/k8s.log; \
 	$(RUN) python -m deploy run --profile test -- \
 		$(RUN) python -m pytest -q -p no:cacheprovider --durations=20 --ignore=tests/images \
-		-n $(TEST_WORKERS) --dist loadfile --junitxml=.artifacts/pytest.xml || status=1; \
+		-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --junitxml=.artifacts/pytest.xml || status=1; \
 	exit $$status
 
 # Proof that the suite does not depend on the day it runs: PostgreSQL, every service, the

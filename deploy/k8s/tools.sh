@@ -25,6 +25,11 @@ KUBERNETES_VALIDATE_VERSION=1.37.0
 PROMQL_PARSER_VERSION=0.11.0
 
 CACHE=${K8S_CACHE:-$PWD/.cache/k8s}
+# One install at a time into a cache that several checkouts share (.ci/run keeps it in the
+# user's cache): a second run waits for the first, then finds the tools in place.
+mkdir -p "$CACHE"
+exec 9> "$CACHE/.lock"
+flock 9
 # Go's module and build caches stay where Go keeps them (outside the checkout), so a fresh
 # clone on the same machine links kustomize in seconds rather than compiling it again.
 export PATH="$PATH:/usr/local/go/bin"

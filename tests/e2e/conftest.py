@@ -3,7 +3,7 @@
 Which platform a module gets:
 - By default it shares one platform with every other module that does: started on the first
   such module's first use, stopped (and its logs scanned for personal data) after the last
-  such module, which runs before the modules with platforms of their own. Tests on it make
+  such module the process runs (tests/ordering.py runs them one after another). Tests on it make
   their own communities, people and codes (scene.fresh_phone, fresh_code, fresh_id_serial)
   and count only their own rows.
 - A module that kills or restarts processes, changes their environment (PLATFORM_ENV) or opts
@@ -23,14 +23,15 @@ from tests.e2e.browser import browser, web  # noqa: F401  (fixtures for test_web
 from tests.e2e.console import console, open_console  # noqa: F401  (fixtures for test_console_*)
 from tests.e2e.platform import Platform
 from tests.e2e.scene import Scene, prepare
-from tests.e2e.sharing import (
-    SharedPlatform,
-    own_platform,
-    pytest_collection_modifyitems,
-    shared_platform,
-)
+from tests.e2e.sharing import SharedPlatform, note_next_item, own_platform, shared_platform
 
-__all__ = ["pytest_collection_modifyitems", "shared_platform"]
+__all__ = ["shared_platform"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """The shared platform learns what runs next before a module's fixtures are torn down."""
+    note_next_item(item, nextitem)
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,14 @@
 """One platform shared by the e2e modules that need no fresh state, and a platform of its own
 for each module that does (OWN_PLATFORM = True). See conftest.py for which module gets which.
 
-The shared platform starts on the first use of a sharing module and stops when the last
-sharing module of the run is done; the collection hook runs the sharing modules first (in
-their usual order), so it is not left idle while the other modules start platforms of their
-own. Its logs are scanned as a module's own were: every process's whole output, once, at its
-stop."""
+The shared platform starts on the first use of a sharing module and stops after a sharing
+module whose process runs no sharing test next: tests/ordering.py keeps the sharing modules
+together, so under pytest-xdist (where each worker has a shared platform of its own and gets
+modules one by one from a common queue, never knowing which will be its last) a worker's
+platform stops when that worker moves on to other modules, instead of idling to the end of the
+run. Should a sharing module still come later (a hand-picked order), the platform starts again.
+Its logs are scanned as a module's own were: every process's whole output, once per start, at
+its stop."""
 
 from __future__ import annotations
 
@@ -19,8 +22,10 @@ import pytest
 
 from tests.e2e.logscan import scan_logs
 from tests.e2e.platform import Platform, start_platform
+from tests.ordering import shares_platform
 
-E2E = Path(__file__).resolve().parent
+# The test this process runs after the one being torn down (None at the end of its run).
+NEXT_ITEM = pytest.StashKey[pytest.Item | None]()
 
 
 def _own(module: ModuleType | None) -> bool:
@@ -34,21 +39,6 @@ def _check(module: ModuleType) -> None:
         pytest.fail(f"{module.__name__} sets PLATFORM_ENV: it needs OWN_PLATFORM = True")
     if not getattr(module, "LOG_SCAN", True):
         pytest.fail(f"{module.__name__} opts out of the log scan: it needs OWN_PLATFORM = True")
-
-
-def _shares(item: pytest.Item) -> bool:
-    module = getattr(item, "module", None)
-    fixtures = getattr(item, "fixturenames", ())
-    return module is not None and "platform" in fixtures and not _own(module)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The e2e tests of sharing modules first, each group in its usual order; other tiers'
-    tests stay where they are."""
-    places = [i for i, item in enumerate(items) if E2E in Path(item.path).resolve().parents]
-    ordered = sorted((items[i] for i in places), key=lambda item: not _shares(item))
-    for i, item in zip(places, ordered, strict=True):
-        items[i] = item
 
 
 def _scan(work: Path, module: ModuleType | None = None) -> None:
@@ -76,10 +66,10 @@ async def own_platform(
 
 
 class SharedPlatform:
-    """The shared platform, started lazily; `waiting` names the sharing modules still to run."""
+    """The shared platform, started lazily."""
 
-    def __init__(self, waiting: set[str]) -> None:
-        self.waiting = waiting
+    def __init__(self, session: pytest.Session) -> None:
+        self.session = session
         self.running: Platform | None = None
         self.work: Path | None = None
 
@@ -92,8 +82,8 @@ class SharedPlatform:
         try:
             yield self.running
         finally:
-            self.waiting.discard(module.__name__)
-            if not self.waiting:
+            following = self.session.stash.get(NEXT_ITEM, None)
+            if following is None or not shares_platform(following):
                 await self.stop()
 
     async def stop(self) -> None:
@@ -106,10 +96,14 @@ class SharedPlatform:
 
 @pytest.fixture(scope="session")
 async def shared_platform(request: pytest.FixtureRequest) -> AsyncIterator[SharedPlatform]:
-    """The run's shared platform; stopped here at the latest (a run cut short by -x)."""
-    waiting = {item.module.__name__ for item in request.session.items if _shares(item)}  # type: ignore[attr-defined]
-    shared = SharedPlatform(waiting)
+    """The process's shared platform; stopped here at the latest (a run cut short by -x)."""
+    shared = SharedPlatform(request.session)
     try:
         yield shared
     finally:
         await shared.stop()
+
+
+def note_next_item(item: pytest.Item, following: pytest.Item | None) -> None:
+    """For the teardown hook: runs before the module's fixtures are torn down."""
+    item.session.stash[NEXT_ITEM] = following
