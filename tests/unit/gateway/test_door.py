@@ -40,13 +40,6 @@ async def upstream() -> AsyncIterator[Scripted]:
 
 
 @pytest.fixture
-def identity() -> FakeIdentity:
-    fake = FakeIdentity()
-    fake.add_key("ed-1")
-    return fake
-
-
-@pytest.fixture
 async def client(upstream: Scripted, identity: FakeIdentity) -> AsyncIterator[httpx.AsyncClient]:
     app: FastAPI = create_web_app(service="gateway", title="t", api_prefix="")
     install_routing(app, Settings(service_urls={"points": [upstream.url]}))

@@ -18,13 +18,6 @@ LOCAL = ("127.0.0.1", 40000)
 
 
 @pytest.fixture
-def identity() -> FakeIdentity:
-    fake = FakeIdentity()
-    fake.add_key("ed-1")
-    return fake
-
-
-@pytest.fixture
 def app(identity: FakeIdentity) -> FastAPI:
     app = create_web_app(service="gateway", title="t", api_prefix="")
     # Nothing listens on port 9: a proxied call that got through would be a 502.
