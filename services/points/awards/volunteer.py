@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.volunteer import ActivityCompleted
+from kit import tracing
 from kit.errors import PermanentEventError
 from kit.events import CloudEvent, ParsedEvent
 from services.points.awards.batch import AwardRequest, apply_awards
@@ -179,6 +180,8 @@ async def settle_pending(
     for row in rows:
         envelope = CloudEvent.model_validate(row.envelope)
         data = ActivityCompleted.model_validate(envelope.data)
-        await apply_activity(session, envelope=envelope, data=data, wallet=wallet, item=None)
+        # Posted now, in the trace of the push that was parked, not of the registration.
+        with tracing.consuming(envelope, "points"):
+            await apply_activity(session, envelope=envelope, data=data, wallet=wallet, item=None)
         row.settled_at = at
     return len(rows)
